@@ -1,0 +1,118 @@
+namespace LLMML.Citations.Graphs;
+
+/// <summary>
+/// An immutable citation graph in compressed sparse row form.
+/// <para><b>Edge direction: citing → cited.</b> An edge u → v means "paper u cites paper v": v is in u's
+/// references and u is in v's citations. Every loader converts its source's convention to this one
+/// (Cora's <c>cora.cites</c> and the Semantic Scholar dumps store cited → citing).</para>
+/// Papers are dense indices 0..<see cref="NodeCount"/>-1; <see cref="PaperIds"/> maps them back to source ids.
+/// Self-citations are dropped and parallel edges merged when a graph is built (see <see cref="CitationGraphBuilder"/>).
+/// </summary>
+public sealed class CitationGraph
+{
+    internal readonly int[] RefOffsets;   // [n+1] out-CSR: references of u are RefTargets[RefOffsets[u]..RefOffsets[u+1]], sorted
+    internal readonly int[] RefTargets;   // [m]
+    internal readonly EdgeFlags[] RefFlags; // [m] aligned with RefTargets
+    internal readonly int[] CitOffsets;   // [n+1] in-CSR: citations of v are CitSources[CitOffsets[v]..CitOffsets[v+1]], sorted
+    internal readonly int[] CitSources;   // [m]
+    internal readonly EdgeFlags[] CitFlags; // [m] aligned with CitSources
+    internal readonly int[] YearArray;    // [n] 0 = unknown
+    internal readonly int[] FieldArray;   // [n] -1 = unknown
+    private readonly string[] _ids;
+    private readonly string[] _fieldNames;
+    private readonly Dictionary<string, int> _index;
+
+    internal CitationGraph(string[] ids, int[] refOffsets, int[] refTargets, EdgeFlags[] refFlags,
+        int[] years, int[] fields, string[] fieldNames)
+    {
+        _ids = ids;
+        RefOffsets = refOffsets;
+        RefTargets = refTargets;
+        RefFlags = refFlags;
+        YearArray = years;
+        FieldArray = fields;
+        _fieldNames = fieldNames;
+        _index = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++) _index[ids[i]] = i;
+        (CitOffsets, CitSources, CitFlags) = Transpose(ids.Length, refOffsets, refTargets, refFlags);
+    }
+
+    /// <summary>Number of papers.</summary>
+    public int NodeCount => _ids.Length;
+
+    /// <summary>Number of distinct citation edges (citing → cited).</summary>
+    public int EdgeCount => RefTargets.Length;
+
+    /// <summary>Source ids of the papers, by index.</summary>
+    public IReadOnlyList<string> PaperIds => _ids;
+
+    /// <summary>Field (track, class, topic) names; <see cref="FieldOf"/> indexes into this list.</summary>
+    public IReadOnlyList<string> FieldNames => _fieldNames;
+
+    /// <summary>True when at least one edge carries influence/intent data.</summary>
+    public bool HasEdgeAnnotations => Array.Exists(RefFlags, f => (f & EdgeFlags.Annotated) != 0);
+
+    /// <summary>Index of a paper id, or -1 when unknown.</summary>
+    public int IndexOf(string paperId) => _index.TryGetValue(paperId, out var i) ? i : -1;
+
+    /// <summary>Papers that <paramref name="paper"/> cites (out-neighbours), sorted by index.</summary>
+    public ReadOnlySpan<int> ReferencesOf(int paper) => RefTargets.AsSpan(RefOffsets[paper], RefOffsets[paper + 1] - RefOffsets[paper]);
+
+    /// <summary>Papers that cite <paramref name="paper"/> (in-neighbours), sorted by index.</summary>
+    public ReadOnlySpan<int> CitationsOf(int paper) => CitSources.AsSpan(CitOffsets[paper], CitOffsets[paper + 1] - CitOffsets[paper]);
+
+    /// <summary>Edge flags aligned with <see cref="ReferencesOf"/>.</summary>
+    public ReadOnlySpan<EdgeFlags> ReferenceFlagsOf(int paper) => RefFlags.AsSpan(RefOffsets[paper], RefOffsets[paper + 1] - RefOffsets[paper]);
+
+    /// <summary>Edge flags aligned with <see cref="CitationsOf"/>.</summary>
+    public ReadOnlySpan<EdgeFlags> CitationFlagsOf(int paper) => CitFlags.AsSpan(CitOffsets[paper], CitOffsets[paper + 1] - CitOffsets[paper]);
+
+    /// <summary>Out-degree: how many papers this paper cites.</summary>
+    public int ReferenceCount(int paper) => RefOffsets[paper + 1] - RefOffsets[paper];
+
+    /// <summary>In-degree: how many papers cite this paper.</summary>
+    public int CitationCount(int paper) => CitOffsets[paper + 1] - CitOffsets[paper];
+
+    /// <summary>Publication year, or null when unknown.</summary>
+    public int? YearOf(int paper) => YearArray[paper] == 0 ? null : YearArray[paper];
+
+    /// <summary>Field index into <see cref="FieldNames"/>, or -1 when unknown.</summary>
+    public int FieldOf(int paper) => FieldArray[paper];
+
+    /// <summary>Field name, or null when unknown.</summary>
+    public string? FieldNameOf(int paper) => FieldArray[paper] < 0 ? null : _fieldNames[FieldArray[paper]];
+
+    /// <summary>Index of a field name, or -1.</summary>
+    public int FieldIndex(string name) => Array.IndexOf(_fieldNames, name);
+
+    /// <summary>Whether the edge <paramref name="citing"/> → <paramref name="cited"/> exists (binary search).</summary>
+    public bool Cites(int citing, int cited) => ReferencesOf(citing).BinarySearch(cited) >= 0;
+
+    /// <summary>A copy of this graph with other per-paper fields (e.g. predicted tracks), same edges.</summary>
+    public CitationGraph WithFields(int[] fields, string[] fieldNames)
+    {
+        if (fields.Length != NodeCount) throw new ArgumentException($"fields has {fields.Length} entries for {NodeCount} papers.", nameof(fields));
+        foreach (var f in fields)
+            if (f < -1 || f >= fieldNames.Length) throw new ArgumentException($"field index {f} is outside 0..{fieldNames.Length - 1} (or -1 for unknown).", nameof(fields));
+        return new CitationGraph(_ids, RefOffsets, RefTargets, RefFlags, YearArray, fields, fieldNames);
+    }
+
+    private static (int[] offsets, int[] sources, EdgeFlags[] flags) Transpose(int n, int[] offsets, int[] targets, EdgeFlags[] flags)
+    {
+        var inOffsets = new int[n + 1];
+        foreach (var t in targets) inOffsets[t + 1]++;
+        for (int i = 0; i < n; i++) inOffsets[i + 1] += inOffsets[i];
+        var cursor = (int[])inOffsets.Clone();
+        var sources = new int[targets.Length];
+        var inFlags = new EdgeFlags[targets.Length];
+        // Sources come out sorted because u is scanned in increasing order.
+        for (int u = 0; u < n; u++)
+            for (int e = offsets[u]; e < offsets[u + 1]; e++)
+            {
+                int slot = cursor[targets[e]]++;
+                sources[slot] = u;
+                inFlags[slot] = flags[e];
+            }
+        return (inOffsets, sources, inFlags);
+    }
+}

@@ -1,0 +1,124 @@
+using LLMML.LanguageModels.Checkpoints;
+using LLMML.LanguageModels.Modeling;
+using LLMML.LanguageModels.Tokenization;
+using Microsoft.ML.Tokenizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LLMML.LanguageModels.Generation;
+
+/// <summary>
+/// A model, its tokenizer and its device together: text in, text or log-probabilities out. The directory layout is a
+/// Hugging Face checkpoint (config.json, safetensors) plus the tokenizer files <see cref="TokenizerStore"/> reads.
+/// </summary>
+public sealed class LanguageModel : IDisposable
+{
+    /// <summary>Wraps an existing model and tokenizer; the model is moved to <paramref name="device"/> (CPU when null).</summary>
+    public LanguageModel(CausalLanguageModel model, Tokenizer tokenizer, Device? device = null)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        Device = device ?? model.Device;
+        Model.to(Device);
+    }
+
+    public CausalLanguageModel Model { get; }
+    public Tokenizer Tokenizer { get; }
+    public Device Device { get; }
+    public TransformerConfig Config => Model.Config;
+
+    /// <summary>Id used for padding: config pad, else the character tokenizer's pad, else EOS, else 0.</summary>
+    public long PadId => Config.PadTokenId ?? (Tokenizer as CharacterTokenizer)?.PadId ?? Config.EosTokenId ?? 0;
+
+    /// <summary>Token ids that end generation by default: config EOS and the character tokenizer's EOS.</summary>
+    public IReadOnlyList<int> EndOfSequenceIds =>
+        new[] { Config.EosTokenId, (Tokenizer as CharacterTokenizer)?.EosId }.OfType<long>().Select(v => (int)v).Distinct().ToArray();
+
+    /// <summary>Loads checkpoint and tokenizer from <paramref name="directory"/> onto <paramref name="device"/>.</summary>
+    public static LanguageModel Load(string directory, Device? device = null)
+    {
+        var tokenizer = TokenizerStore.Load(directory);
+        var model = ModelCheckpoint.Load(directory, device);
+        return new LanguageModel(model, tokenizer, device);
+    }
+
+    /// <summary>Writes checkpoint (config.json, model.safetensors) and tokenizer files into <paramref name="directory"/>.</summary>
+    public void Save(string directory)
+    {
+        ModelCheckpoint.Save(Model, directory);
+        TokenizerStore.Save(Tokenizer, directory);
+    }
+
+    public IReadOnlyList<int> Encode(string text) => Tokenizer.EncodeToIds(text);
+
+    public string Decode(IEnumerable<int> ids) => Tokenizer.Decode(ids) ?? "";
+
+    /// <summary>Generates a continuation of each prompt (text after the prompt, cut before the first stop string).</summary>
+    public IReadOnlyList<string> Generate(IReadOnlyList<string> prompts, GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(options);
+        var encoded = prompts.Select(EncodePrompt).ToArray();
+        var stops = options.StopStrings.Where(s => s.Length > 0).ToArray();
+        var effective = options.StopTokenIds is null ? With(options, EndOfSequenceIds) : options;
+        TokenGenerator.StopCondition? stop = stops.Length == 0 ? null
+            : (_, generated) => stops.Any(Decode(generated).Contains);
+        var ids = TokenGenerator.Generate(Model, encoded, effective, PadId, stop, cancellationToken);
+        return ids.Select(g => CutAtStop(Decode(g), stops)).ToArray();
+    }
+
+    /// <summary>Generates a continuation of one prompt.</summary>
+    public string Generate(string prompt, GenerationOptions options) => Generate([prompt], options)[0];
+
+    /// <summary>
+    /// Natural-log probability of each continuation token given the prompt. The continuation's tokens are those of
+    /// tokenize(prompt + continuation) after tokenize(prompt) when that is a prefix (so merges across the boundary are
+    /// scored as the model would see them), otherwise tokenize(continuation).
+    /// </summary>
+    public IReadOnlyList<float[]> ContinuationLogProbabilities(IReadOnlyList<(string Prompt, string Continuation)> pairs, int batchSize = 16, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var prompts = new List<IReadOnlyList<int>>();
+        var continuations = new List<IReadOnlyList<int>>();
+        foreach (var (prompt, continuation) in pairs)
+        {
+            var p = EncodePrompt(prompt);
+            var full = Encode(prompt + continuation);
+            IReadOnlyList<int> c = full.Count >= p.Count && full.Take(p.Count).SequenceEqual(p)
+                ? full.Skip(p.Count).ToArray()
+                : StripBos(Encode(continuation));
+            prompts.Add(p);
+            continuations.Add(c);
+        }
+        return ContinuationScorer.LogProbabilities(Model, prompts, continuations, batchSize, PadId, cancellationToken);
+    }
+
+    /// <summary>Log-probabilities of one continuation's tokens.</summary>
+    public float[] ContinuationLogProbabilities(string prompt, string continuation) => ContinuationLogProbabilities([(prompt, continuation)])[0];
+
+    public void Dispose() => Model.Dispose();
+
+    private IReadOnlyList<int> EncodePrompt(string prompt)
+    {
+        var ids = Encode(prompt);
+        if (ids.Count > 0) return ids;
+        var bos = Config.BosTokenId ?? (Tokenizer as CharacterTokenizer)?.BosId
+            ?? throw new ArgumentException("The prompt is empty and the model has no BOS token to start from.", nameof(prompt));
+        return [(int)bos];
+    }
+
+    private IReadOnlyList<int> StripBos(IReadOnlyList<int> ids) =>
+        ids.Count > 0 && Config.BosTokenId is { } bos && ids[0] == bos ? ids.Skip(1).ToArray() : ids;
+
+    private static string CutAtStop(string text, string[] stops)
+    {
+        var cut = stops.Select(s => text.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(text.Length).Min();
+        return text[..cut];
+    }
+
+    private static GenerationOptions With(GenerationOptions o, IReadOnlyList<int> stopIds) => new()
+    {
+        MaxNewTokens = o.MaxNewTokens, Temperature = o.Temperature, TopK = o.TopK, TopP = o.TopP, Seed = o.Seed,
+        StopStrings = o.StopStrings, StopTokenIds = stopIds,
+    };
+}

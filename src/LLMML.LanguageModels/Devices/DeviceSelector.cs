@@ -16,7 +16,8 @@ public static class DeviceSelector
     public static torch.Device Select(int? gpuDeviceId, bool fallbackToCpu)
     {
         var cuda = torch.cuda.is_available();
-        return Select(gpuDeviceId, fallbackToCpu, cuda, cuda ? torch.cuda.device_count() : 0);
+        var ordinal = ResolveCudaOrdinal(gpuDeviceId, fallbackToCpu, cuda, cuda ? torch.cuda.device_count() : 0);
+        return ordinal is null ? torch.CPU : torch.device(DeviceType.CUDA, ordinal.Value);
     }
 
     /// <summary>
@@ -26,10 +27,13 @@ public static class DeviceSelector
     /// <param name="fallbackToCpu">Use the CPU when the requested GPU is not available.</param>
     /// <param name="cudaAvailable">Whether this TorchSharp build can use CUDA at all.</param>
     /// <param name="cudaDeviceCount">How many CUDA devices there are.</param>
-    public static torch.Device Select(int? gpuDeviceId, bool fallbackToCpu, bool cudaAvailable, int cudaDeviceCount)
+    /// <returns>The CUDA ordinal to use, or null for the CPU.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gpuDeviceId"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The GPU is not available and fallback is off; the message says why.</exception>
+    public static int? ResolveCudaOrdinal(int? gpuDeviceId, bool fallbackToCpu, bool cudaAvailable, int cudaDeviceCount)
     {
         if (gpuDeviceId is null)
-            return torch.CPU;
+            return null;
         if (gpuDeviceId < 0)
             throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), gpuDeviceId, "A GPU device id must be 0 or greater (or null for the CPU).");
 
@@ -40,9 +44,9 @@ public static class DeviceSelector
             problem = $"CUDA device {gpuDeviceId} does not exist (this machine has {cudaDeviceCount} CUDA device{(cudaDeviceCount == 1 ? "" : "s")})";
 
         if (problem is null)
-            return torch.device(DeviceType.CUDA, gpuDeviceId.Value);
+            return gpuDeviceId;
         if (fallbackToCpu)
-            return torch.CPU;
+            return null;
         throw new InvalidOperationException($"GPU device {gpuDeviceId} was requested but {problem}. Set FallbackToCpu = true to run on the CPU instead.");
     }
 }

@@ -1,0 +1,130 @@
+using LLMML.Citations.Graphs;
+using LLMML.Foundation.Progress;
+
+namespace LLMML.Citations.Features;
+
+/// <summary>Computes the selected per-paper features of a graph.</summary>
+public static class CitationFeatureComputer
+{
+    /// <summary>Computes <paramref name="options"/>' feature groups for every paper of <paramref name="graph"/>.</summary>
+    public static PaperFeatures Compute(CitationGraph graph, CitationFeatureOptions? options = null,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CitationFeatureOptions();
+        var kinds = options.Features;
+        int n = graph.NodeCount;
+        var names = new List<string>();
+        var columns = new List<double[]>();
+        void Add(string name, double[] column) { names.Add(name); columns.Add(column); }
+        void Stage(string stage) { cancellationToken.ThrowIfCancellationRequested(); progress?.Report(new ProgressUpdate(stage, names.Count)); }
+
+        if (kinds.HasFlag(CitationFeatureKinds.Counts))
+        {
+            Stage("counts");
+            var cit = new double[n];
+            var refs = new double[n];
+            for (int v = 0; v < n; v++) { cit[v] = graph.CitationCount(v); refs[v] = graph.ReferenceCount(v); }
+            Add("citations", cit);
+            Add("references", refs);
+        }
+        if (kinds.HasFlag(CitationFeatureKinds.CitationsPerYear))
+        {
+            Stage("citations per year");
+            int now = options.ReferenceYear ?? (n == 0 ? 0 : graph.YearArray.Max());
+            var perYear = new double[n];
+            for (int v = 0; v < n; v++)
+            {
+                int y = graph.YearArray[v];
+                perYear[v] = y == 0 ? double.NaN : graph.CitationCount(v) / (double)Math.Max(1, now - y + 1);
+            }
+            Add("citations_per_year", perYear);
+        }
+        double pageRankFloor = double.NaN;
+        if (kinds.HasFlag(CitationFeatureKinds.PageRank))
+        {
+            Stage("pagerank");
+            var pr = PageRank.Compute(graph, options.PageRank, cancellationToken);
+            pageRankFloor = Floor(graph, pr, options.PageRank.Alpha);
+            Add("pagerank", pr);
+        }
+        double[]? authorities = null;
+        double hubNormaliser = double.NaN;
+        if (kinds.HasFlag(CitationFeatureKinds.Hits))
+        {
+            Stage("hits");
+            var hits = Hits.Compute(graph, options.Hits, cancellationToken);
+            authorities = hits.Authorities;
+            hubNormaliser = 0;
+            foreach (var t in graph.RefTargets) hubNormaliser += authorities[t];
+            Add("hits_hub", hits.Hubs);
+            Add("hits_authority", hits.Authorities);
+        }
+        int[]? cores = null;
+        if (kinds.HasFlag(CitationFeatureKinds.CoreNumber))
+        {
+            Stage("k-core");
+            cores = CoreNumber.Compute(graph);
+            Add("core_number", Array.ConvertAll(cores, c => (double)c));
+        }
+        if (kinds.HasFlag(CitationFeatureKinds.Betweenness))
+        {
+            Stage("betweenness");
+            var bo = options.Betweenness;
+            if (bo.Samples is null && n > options.ExactBetweennessLimit)
+                bo = new BetweennessOptions { Samples = options.DefaultBetweennessSamples, Seed = bo.Seed, Normalized = bo.Normalized, MaxDegreeOfParallelism = bo.MaxDegreeOfParallelism };
+            Add("betweenness", Betweenness.Compute(graph, bo, progress, cancellationToken));
+        }
+        if (kinds.HasFlag(CitationFeatureKinds.Clustering))
+        {
+            Stage("clustering");
+            Add("clustering", Clustering.Compute(graph, cancellationToken));
+        }
+        if (kinds.HasFlag(CitationFeatureKinds.FieldShares))
+        {
+            Stage("field shares");
+            var (same, other) = FieldShares.SameAndOther(graph);
+            Add("same_field_citation_share", same);
+            Add("other_field_citation_share", other);
+        }
+        var targets = TargetFieldIndices(graph, options.TargetFields);
+        if (kinds.HasFlag(CitationFeatureKinds.ReferenceFieldShares))
+        {
+            Stage("reference shares");
+            foreach (var t in targets) Add("reference_share:" + graph.FieldNames[t], FieldShares.ReferenceShare(graph, t));
+        }
+        if (kinds.HasFlag(CitationFeatureKinds.CitingFieldShares))
+        {
+            Stage("citing shares");
+            var shares = FieldShares.CitingShares(graph);
+            for (int f = 0; f < shares.Length; f++) Add("citation_share:" + graph.FieldNames[f], shares[f]);
+        }
+        if (kinds.HasFlag(CitationFeatureKinds.Intents))
+        {
+            Stage("intents");
+            var (influential, background, methodology, result) = FieldShares.IntentShares(graph);
+            Add("influential_share", influential);
+            Add("background_share", background);
+            Add("methodology_share", methodology);
+            Add("result_share", result);
+        }
+        return new PaperFeatures(graph, [.. names], [.. columns], new NewPaperContext(pageRankFloor, hubNormaliser, authorities, cores, targets));
+    }
+
+    private static int[] TargetFieldIndices(CitationGraph graph, IReadOnlyList<string>? targets)
+    {
+        if (targets is null) return Enumerable.Range(0, graph.FieldNames.Count).ToArray();
+        return targets.Select(t =>
+        {
+            int i = graph.FieldIndex(t);
+            return i >= 0 ? i : throw new ArgumentException($"Target field '{t}' does not occur in the graph; its fields are: {string.Join(", ", graph.FieldNames)}.", nameof(targets));
+        }).ToArray();
+    }
+
+    // The rank every uncited paper gets: teleport plus the uniformly spread dangling rank.
+    private static double Floor(CitationGraph g, double[] pr, double alpha)
+    {
+        double dangling = 0;
+        for (int v = 0; v < g.NodeCount; v++) if (g.ReferenceCount(v) == 0) dangling += pr[v];
+        return ((1 - alpha) + alpha * dangling) / g.NodeCount;
+    }
+}

@@ -125,8 +125,8 @@ public sealed class TrainingLoop
                 throw new ArgumentException($"The loss at step {step}, micro-batch {micro} has shape [{string.Join(", ", loss.shape)}]; it must be a scalar.");
             if (!loss.requires_grad)
                 throw new InvalidOperationException($"The loss at step {step}, micro-batch {micro} does not depend on any parameter that requires gradients.");
-            var value = loss.item<float>();
-            if (!float.IsFinite(value))
+            var value = loss.ToDouble();
+            if (!double.IsFinite(value))
                 throw new InvalidOperationException($"The loss is {value} at step {step}, micro-batch {micro}; training diverged or the batch is invalid.");
             lossSum += value;
             (k == 1 ? loss : loss / k).backward();

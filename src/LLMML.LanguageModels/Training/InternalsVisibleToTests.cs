@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The atomic-write mechanism behind checkpoints is internal; its failure behaviour is tested directly.
+[assembly: InternalsVisibleTo("LLMML.LanguageModels.Tests")]

@@ -13,7 +13,7 @@ public static class CitationPlots
     /// percentile). Zeros cannot sit on a log axis, so each field's label says how many of its papers are 0.
     /// </summary>
     public static void CentralityByField(IReadOnlyDictionary<string, double[]> valuesByField, string path,
-        string measure = "betweenness", int width = 1000, int height = 0)
+        string measure = "betweenness", int width = 0, int height = 800)
     {
         var fields = valuesByField.OrderBy(kv => Median(kv.Value)).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
         if (fields.Length == 0) throw new ArgumentException("No field has values to plot.", nameof(valuesByField));
@@ -29,7 +29,6 @@ public static class CitationPlots
             plot.Add.Box(new Box
             {
                 Position = i,
-                Orientation = Orientation.Horizontal,
                 BoxMin = Quantiles.OfSorted(positive, 0.25),
                 BoxMax = Quantiles.OfSorted(positive, 0.75),
                 BoxMiddle = Quantiles.OfSorted(positive, 0.5),
@@ -39,18 +38,20 @@ public static class CitationPlots
                 FillColor = Colors.SteelBlue.WithAlpha(0.5),
             });
         }
-        plot.Axes.Left.TickGenerator = ticks;
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
         var logTicks = new ScottPlot.TickGenerators.NumericAutomatic
         {
             IntegerTicksOnly = true,
             MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
             LabelFormatter = v => "1e" + v.ToString("0", CultureInfo.InvariantCulture),
         };
-        plot.Axes.Bottom.TickGenerator = logTicks;
-        plot.Axes.Bottom.Label.Text = $"{measure} (log scale, non-zero papers)";
+        plot.Axes.Left.TickGenerator = logTicks;
+        plot.Axes.Left.Label.Text = $"{measure} (log scale, non-zero papers)";
         plot.Title($"{measure} per field");
-        plot.Axes.SetLimitsY(-0.7, fields.Length - 0.3);
-        plot.SavePng(path, width, height > 0 ? height : 120 + 28 * fields.Length);
+        plot.Axes.SetLimitsX(-0.7, fields.Length - 0.3);
+        plot.SavePng(path, width > 0 ? width : 200 + 45 * fields.Length, height);
     }
 
     /// <summary>

@@ -87,7 +87,8 @@ public static class InjectionPrograms
             .Named("role");
         var digit = Map(t => IsDigit(t) ? t.Text[0] - '0' : 0, Tokens, "digit value").Named("digit");
         var cap = maxDigits + 1;
-        SOp Rank(string r) => Map(n => Math.Min(n.Number, cap),
+        // Ranks past maxDigits become 0 (never selected), so an Aggregate still selects at most one digit.
+        SOp Rank(string r) => Map(n => n.Number > maxDigits ? 0 : n.Number,
             SelectorWidth(Select(role, role, (k, q) => k == r && q == r, $"{r} rank"))).Named($"rank_{r}");
         SOp Total(string r) => Map(n => Math.Min(n.Number, cap),
             SelectorWidth(Select(role, role, (k, _) => k == r, $"{r} digits"))).Named($"digits_{r}");

@@ -4,5 +4,6 @@ using LLMML.Cli.Commands;
 var root = new RootCommand("LLMML: interpretability research methods as ML.NET components on TorchSharp.")
 {
     InfoCommand.Create(),
+    BenchLmCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

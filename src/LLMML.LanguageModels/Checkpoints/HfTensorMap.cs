@@ -39,6 +39,17 @@ internal static class HfTensorMap
         _ => RotaryBuffer.IsMatch(name) || (config.TieWordEmbeddings && name == "lm_head.weight"),
     };
 
+    /// <summary>
+    /// Checkpoints saved from the bare base model (GPT2Model, LlamaModel, PhiModel; e.g. the original openai-community/gpt2
+    /// weights) name tensors without the "transformer." / "model." prefix; transformers adds it when loading, and so do we.
+    /// </summary>
+    public static IReadOnlyDictionary<string, T> WithBaseModelPrefix<T>(TransformerConfig config, IReadOnlyDictionary<string, T> tensors)
+    {
+        var (prefix, probe) = config.Family == ModelFamily.Gpt2 ? ("transformer.", "wte.weight") : ("model.", "embed_tokens.weight");
+        if (!tensors.ContainsKey(probe) || tensors.ContainsKey(prefix + probe)) return tensors;
+        return tensors.ToDictionary(kv => kv.Key == "lm_head.weight" || kv.Key == "lm_head.bias" ? kv.Key : prefix + kv.Key, kv => kv.Value);
+    }
+
     private static readonly Regex Gpt2Buffer = new(@"^(transformer\.)?h\.\d+\.attn\.(bias|masked_bias)$", RegexOptions.CultureInvariant);
     private static readonly Regex RotaryBuffer = new(@"^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$", RegexOptions.CultureInvariant);
 

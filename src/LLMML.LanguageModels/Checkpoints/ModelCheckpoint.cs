@@ -113,6 +113,7 @@ public static class ModelCheckpoint
     /// </summary>
     public static void ImportStateDict(CausalLanguageModel model, IReadOnlyDictionary<string, Tensor> tensors)
     {
+        tensors = HfTensorMap.WithBaseModelPrefix(model.Config, tensors);
         var specs = HfTensorMap.For(model.Config);
         var parameters = CanonicalParameters(model);
         var expected = specs.ToDictionary(s => s.Name, s => ExpectedShape(s, parameters));

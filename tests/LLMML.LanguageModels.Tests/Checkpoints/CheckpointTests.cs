@@ -53,6 +53,27 @@ public sealed class CheckpointTests : IDisposable
         TinyModels.MaxAbsDiff(TinyModels.Logits(model, ids), expected).Should().BeLessThan(2e-4);
     }
 
+    [Fact]
+    public void BaseModelCheckpointWithoutPrefixLoadsLikeTheOriginalGpt2Weights()
+    {
+        // openai-community/gpt2's model.safetensors names tensors "wte.weight", "h.0.attn.c_attn.weight", "h.0.attn.bias", ...
+        var prefixed = WriteFixture("gpt2", name: "gpt2-prefixed");
+        var dir = WriteFixture("gpt2", t =>
+        {
+            foreach (var key in t.Keys.ToList())
+            {
+                t[key["transformer.".Length..]] = t[key];
+                t.Remove(key);
+            }
+            t["h.0.attn.bias"] = ones(1, 1, 32, 32).tril();
+        }, "gpt2-bare");
+        HfLayouts.ReadHeader(Path.Combine(dir, "model.safetensors"), out _).Keys.Should().Contain("wte.weight").And.NotContain("transformer.wte.weight");
+        using var bare = ModelCheckpoint.Load(dir);
+        using var full = ModelCheckpoint.Load(prefixed);
+        var ids = TinyModels.Ids(5, 23, 1);
+        TinyModels.MaxAbsDiff(TinyModels.Logits(bare, ids), TinyModels.Logits(full, ids)).Should().Be(0);
+    }
+
     [Theory]
     [MemberData(nameof(Families))]
     public void SavedCheckpointHasExactlyTheHuggingFaceNamesShapesAndConfig(string family)

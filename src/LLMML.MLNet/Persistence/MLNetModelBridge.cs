@@ -219,9 +219,10 @@ public static class MLNetModelBridge
                 Invoke(_addClass, catalog, info, new[] { LoaderSignature }, false);
         }
 
-        // Loader assembly name stays null: ML.NET would Assembly.Load it by full name (version included) on load.
+        // ML.NET 5.0.1 rejects an entry with neither strings nor a loader assembly name (its header check expects the
+        // reader at the tail), so the name is always written; the simple name keeps models loadable across LLMML versions.
         private object NewVersionInfo() =>
-            _versionInfo.Invoke([ModelSignature, VersionWritten, VersionWritten, VersionWritten, null, LoaderSignature, null]);
+            _versionInfo.Invoke([ModelSignature, VersionWritten, VersionWritten, VersionWritten, typeof(MLNetModelBridge).Assembly.GetName().Name, LoaderSignature, null]);
 
         private static object? Invoke(MethodInfo method, object? target, params object?[] args)
         {

@@ -1,0 +1,89 @@
+using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Language;
+using LLMML.Rasp.Torch.Assembly;
+using LLMML.Rasp.Torch.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LLMML.Rasp.Torch;
+
+/// <summary>
+/// A compiled RASP program as a runnable TorchSharp transformer plus its labels: encode inputs,
+/// run batches (with every layer's residual stream), decode any variable, save and load.
+/// </summary>
+public sealed class CompiledModel : IDisposable
+{
+    public CompiledModel(CompiledTransformer transformer) => Transformer = transformer;
+
+    /// <summary>Compiles the intermediate form into a transformer.</summary>
+    public static CompiledModel Assemble(CompiledProgram program) => new(TransformerAssembler.Assemble(program));
+
+    public CompiledTransformer Transformer { get; }
+    public CompiledModelConfig Config => Transformer.Config;
+
+    /// <summary>Number of weights.</summary>
+    public long ParameterCount => Transformer.parameters().Sum(p => p.numel());
+
+    /// <summary>Token ids [B, T] (BOS + input, PAD-padded to the longest input) for a batch.</summary>
+    public Tensor Encode(IReadOnlyList<IReadOnlyList<RaspValue>> inputs)
+    {
+        var t = inputs.Max(i => i.Count) + 1;
+        var ids = new long[inputs.Count * t];
+        for (var b = 0; b < inputs.Count; b++)
+        {
+            var input = inputs[b];
+            if (input.Count > Config.MaxLength)
+                throw new ArgumentException($"Input {b} has length {input.Count}, more than the compiled maximum {Config.MaxLength}.", nameof(inputs));
+            ids[b * t] = Config.BosId;
+            for (var i = 0; i < t - 1; i++)
+                ids[b * t + i + 1] = i < input.Count ? TokenId(input[i], b, i) : Config.PadId;
+        }
+        return tensor(ids, [inputs.Count, t], dtype: int64);
+    }
+
+    private long TokenId(RaspValue token, int row, int position)
+    {
+        for (var i = 0; i < Config.Vocabulary.Count; i++) if (Config.Vocabulary[i] == token) return i + 1;
+        throw new ArgumentException($"Input {row}, position {position}: token '{token}' is not in the compiled vocabulary {{{string.Join(", ", Config.Vocabulary)}}}.");
+    }
+
+    /// <summary>Runs a batch and decodes the output variable at every input position (BOS dropped).</summary>
+    public RaspValue[][] Run(IReadOnlyList<IReadOnlyList<RaspValue>> inputs)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var ids = Encode(inputs);
+        var final = Transformer.call(ids);
+        return DecodeVariable(final, Config.Output, inputs.Select(i => i.Count).ToArray());
+    }
+
+    /// <summary>Runs a batch and returns the residual streams [B, T, d] after the embedding and each layer.</summary>
+    public List<Tensor> Residuals(Tensor tokenIds) => Transformer.ForwardWithResiduals(tokenIds);
+
+    /// <summary>Decodes a variable from a residual stream [B, T, d]: argmax of its one-hot (None if all &lt; 0.5) or its scalar.</summary>
+    public RaspValue[][] DecodeVariable(Tensor residual, string variable, IReadOnlyList<int> lengths)
+    {
+        var v = Config.Variable(variable);
+        using var slice = residual.narrow(2, v.Start, v.Count).to(float32).cpu().contiguous(); // [B, T, count]
+        var data = slice.data<float>().ToArray();
+        var t = (int)residual.shape[1];
+        var result = new RaspValue[lengths.Count][];
+        for (var b = 0; b < lengths.Count; b++)
+        {
+            result[b] = new RaspValue[lengths[b]];
+            for (var p = 1; p <= lengths[b]; p++)
+            {
+                var baseIdx = (b * t + p) * v.Count;
+                if (v.Encoding == RaspEncoding.Numerical) { result[b][p - 1] = data[baseIdx]; continue; }
+                var best = -1;
+                var bestValue = 0.5f;
+                for (var i = 0; i < v.Count; i++)
+                    if (data[baseIdx + i] > bestValue) { bestValue = data[baseIdx + i]; best = i; }
+                result[b][p - 1] = best < 0 ? RaspValue.None : v.Values[best];
+            }
+        }
+        return result;
+    }
+
+    public void Dispose() => Transformer.Dispose();
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Language;
+
+namespace LLMML.Rasp.Torch;
+
+/// <summary>
+/// Everything needed to rebuild, run and read a compiled transformer: shapes, vocabulary and the
+/// label of every residual dimension. Saved next to the weights as labels JSON.
+/// </summary>
+public sealed record CompiledModelConfig
+{
+    public required string Name { get; init; }
+    /// <summary>Input vocabulary; token id = index + 1 (0 is BOS, Count + 1 is PAD).</summary>
+    [JsonConverter(typeof(RaspValueListConverter))]
+    public required IReadOnlyList<RaspValue> Vocabulary { get; init; }
+    public required string BosToken { get; init; }
+    public required string PadToken { get; init; }
+    /// <summary>Longest input, not counting BOS. The model accepts MaxLength + 1 positions.</summary>
+    public required int MaxLength { get; init; }
+    public required bool Causal { get; init; }
+    public required int DModel { get; init; }
+    public required int Layers { get; init; }
+    public required int Heads { get; init; }
+    public required int KeySize { get; init; }
+    public required int ValueSize { get; init; }
+    public required int MlpHidden { get; init; }
+    /// <summary>Label of every residual dimension, "variable:value" or "variable".</summary>
+    public required IReadOnlyList<string> ResidualLabels { get; init; }
+    /// <summary>Residual range of every variable.</summary>
+    public required IReadOnlyList<VariableInfo> Variables { get; init; }
+    /// <summary>The output variable.</summary>
+    public required string Output { get; init; }
+    public required RaspEncoding OutputEncoding { get; init; }
+    /// <summary>Per layer, the label of each MLP hidden unit (padding units are "unused").</summary>
+    public required IReadOnlyList<IReadOnlyList<string>> MlpHiddenLabels { get; init; }
+    /// <summary>Per layer, the node each head computes (padding heads are "unused").</summary>
+    public required IReadOnlyList<IReadOnlyList<string>> HeadNodes { get; init; }
+
+    public int BosId => 0;
+    public int PadId => Vocabulary.Count + 1;
+    public int TokenCount => Vocabulary.Count + 2;
+
+    /// <summary>The output variable's range.</summary>
+    public VariableInfo OutputVariable => Variables.First(v => v.Name == Output);
+
+    /// <summary>A variable's range by name; throws naming it when absent.</summary>
+    public VariableInfo Variable(string name) => Variables.FirstOrDefault(v => v.Name == name)
+        ?? throw new KeyNotFoundException($"The compiled model has no variable '{name}'.");
+}
+
+/// <summary>Where a variable lives: dimensions [Start, Start + Count).</summary>
+public sealed record VariableInfo(string Name, int Start, int Count, RaspEncoding Encoding,
+    [property: JsonConverter(typeof(RaspValueListConverter))] IReadOnlyList<RaspValue> Values)
+{
+    public static VariableInfo From(VariableRange r) => new(r.Name, r.Start, r.Count, r.Encoding, r.Values);
+}
+
+/// <summary>JSON list of RASP values.</summary>
+public sealed class RaspValueListConverter : JsonConverter<IReadOnlyList<RaspValue>>
+{
+    private static readonly RaspValueJsonConverter Item = new();
+
+    public override IReadOnlyList<RaspValue> Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        var list = new List<RaspValue>();
+        if (reader.TokenType != System.Text.Json.JsonTokenType.StartArray) throw new System.Text.Json.JsonException("Expected a list of values.");
+        while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+            list.Add(Item.Read(ref reader, typeof(RaspValue), options));
+        return list;
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<RaspValue> value, System.Text.Json.JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var v in value) Item.Write(writer, v, options);
+        writer.WriteEndArray();
+    }
+}

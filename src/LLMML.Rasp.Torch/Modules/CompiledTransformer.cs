@@ -1,0 +1,75 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LLMML.Rasp.Torch.Modules;
+
+/// <summary>
+/// A transformer assembled from a compiled RASP program. Input: token ids [B, T] with BOS (id 0) at
+/// position 0 and PAD (id |V|+1) after the end; PAD keys are masked. The residual stream after the
+/// embedding and after every layer is exposed (<see cref="ForwardWithResiduals"/>), because
+/// injection aligns an LM to it layer by layer.
+/// </summary>
+public sealed class CompiledTransformer : nn.Module<Tensor, Tensor>
+{
+    private readonly Embedding token_embed;
+    private readonly Embedding pos_embed;
+    private readonly ModuleList<CompiledLayer> layers;
+
+    public CompiledTransformer(CompiledModelConfig config) : base(nameof(CompiledTransformer))
+    {
+        Config = config;
+        token_embed = nn.Embedding(config.TokenCount, config.DModel);
+        pos_embed = nn.Embedding(config.MaxLength + 1, config.DModel);
+        layers = nn.ModuleList(Enumerable.Range(0, config.Layers)
+            .Select(_ => new CompiledLayer(config.DModel, config.Heads, config.KeySize, config.ValueSize, config.MlpHidden)).ToArray());
+        RegisterComponents();
+    }
+
+    public CompiledModelConfig Config { get; }
+    public Embedding TokenEmbedding => token_embed;
+    public Embedding PositionEmbedding => pos_embed;
+    public IReadOnlyList<CompiledLayer> Layers => [.. layers];
+
+    /// <param name="tokenIds">[B, T] int64</param>
+    /// <returns>the final residual stream [B, T, d]</returns>
+    public override Tensor forward(Tensor tokenIds)
+    {
+        var states = ForwardWithResiduals(tokenIds);
+        for (var i = 0; i < states.Count - 1; i++) states[i].Dispose();
+        return states[^1];
+    }
+
+    /// <summary>Residual streams [B, T, d] after the embedding (index 0) and after each layer (1..L).</summary>
+    public List<Tensor> ForwardWithResiduals(Tensor tokenIds)
+    {
+        var t = tokenIds.shape[1];
+        if (t > Config.MaxLength + 1)
+            throw new ArgumentException($"Sequence of {t} positions exceeds the compiled maximum of {Config.MaxLength + 1} (BOS + {Config.MaxLength}).", nameof(tokenIds));
+        using var positions = arange(t, dtype: int64, device: tokenIds.device);
+        using var mask = BuildMask(tokenIds);
+        var x = token_embed.call(tokenIds) + pos_embed.call(positions).unsqueeze(0);
+        var states = new List<Tensor> { x };
+        foreach (var layer in layers)
+        {
+            x = layer.call(x, mask);
+            states.Add(x);
+        }
+        return states;
+    }
+
+    /// <returns>[B, 1, T, T] additive mask: −∞ for padding keys and, if causal, future keys.</returns>
+    private Tensor BuildMask(Tensor tokenIds)
+    {
+        var t = tokenIds.shape[1];
+        using var scope = NewDisposeScope();
+        var blocked = tokenIds.eq(Config.PadId).unsqueeze(1).unsqueeze(1).expand(-1, 1, t, -1); // [B, 1, T, T]
+        if (Config.Causal)
+        {
+            var future = ones(t, t, dtype: @bool, device: tokenIds.device).triu(1);
+            blocked = blocked.logical_or(future);
+        }
+        var mask = zeros(blocked.shape, dtype: float32, device: tokenIds.device).masked_fill(blocked, float.NegativeInfinity);
+        return mask.MoveToOuterDisposeScope();
+    }
+}

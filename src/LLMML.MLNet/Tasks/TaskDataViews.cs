@@ -31,7 +31,7 @@ public static class TaskDataViews
         var keyValues = new VBuffer<ReadOnlyMemory<char>>(answers.Count, answers.Select(a => a.AsMemory()).ToArray());
         label.AddAnnotation("KeyValues", keyValues, new VectorDataViewType(TextDataViewType.Instance, answers.Count));
         return mlContext.Data.LoadFromEnumerable(
-            rows.Select(e => new LabeledRow { Prompt = e.Prompt, Answer = e.Answer, Label = task.KeyOf(e.Answer) }).ToArray(),
+            rows.Select(e => new LabeledRow { Prompt = e.Prompt, Answer = e.Answer, Label = task.KeyOf(e.Answer) - 1 }).ToArray(),
             definition);
     }
 
@@ -48,6 +48,8 @@ public static class TaskDataViews
 
         public string Answer { get; set; } = "";
 
+        // LoadFromEnumerable reads a key field as a 0-based index and stores key = value + 1 (checked on ML.NET 5.0.1;
+        // a test reads the raw keys back), so this holds KeyOf(answer) − 1. Closed splits have no missing answers.
         public uint Label { get; set; }
     }
 }

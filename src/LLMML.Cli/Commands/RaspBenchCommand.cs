@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Text.Json;
+using LLMML.Rasp.Library;
+using Spectre.Console;
+
+namespace LLMML.Cli.Commands;
+
+/// <summary>`llmml rasp bench`: compile time and model size of every library program at several maximum lengths.</summary>
+internal static class RaspBenchCommand
+{
+    public static Command Create()
+    {
+        var lengths = new Option<string>("--lengths") { Description = "Comma-separated maximum lengths.", DefaultValueFactory = _ => "8,16,40" };
+        var output = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var command = new Command("bench", "Compile every library program at each maximum length; report compile time and model size.") { lengths, output };
+        command.SetAction(parse =>
+        {
+            var ns = parse.GetValue(lengths)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+            var reports = new List<RaspCompileReport>();
+            var table = new Table().AddColumns("program", "N", "d_model", "layers", "heads", "mlp hidden", "params", "compile ms", "assemble ms");
+            foreach (var entry in ProgramCatalog.All)
+            foreach (var n in ns)
+            {
+                // Warm the JIT once per program so the first length is not charged for it.
+                if (n == ns[0]) RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), entry.Vocabulary, n, entry.Causal).Model.Dispose();
+                var (report, _, model) = RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), entry.Vocabulary, n, entry.Causal);
+                model.Dispose();
+                reports.Add(report);
+                table.AddRow(report.Program, n.ToString(), report.DModel.ToString(), report.Layers.ToString(), report.Heads.ToString(),
+                    report.MlpHidden.ToString(), report.Parameters.ToString("N0"), report.CompileMilliseconds.ToString("F1"),
+                    report.AssembleMilliseconds.ToString("F1"));
+            }
+            AnsiConsole.Write(table);
+            if (parse.GetValue(output) is { } file) File.WriteAllText(file.FullName, JsonSerializer.Serialize(reports, RaspCliSupport.Json));
+            return 0;
+        });
+        return command;
+    }
+}

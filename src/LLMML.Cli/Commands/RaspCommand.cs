@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace LLMML.Cli.Commands;
+
+/// <summary>`llmml rasp …`: list, compile, check and benchmark RASP programs.</summary>
+internal static class RaspCommand
+{
+    public static Command Create() => new("rasp", "RASP programs compiled to TorchSharp transformers (tracr-style).")
+    {
+        RaspListCommand.Create(),
+        RaspCompileCommand.Create(),
+        RaspCheckCommand.Create(),
+        RaspBenchCommand.Create(),
+    };
+}

@@ -21,11 +21,16 @@ internal static class BenchLmCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after one warm-up); the GPT-2-small config uses at most 3.", DefaultValueFactory = _ => 5 };
         var family = new Option<string>("--family") { Description = "Architecture family of the benchmarked configs: gpt2, llama or phi.", DefaultValueFactory = _ => "gpt2" };
         var skipLarge = new Option<bool>("--skip-large") { Description = "Skip the 124M GPT-2-small-shaped config." };
+        var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: TorchSharp's choice)." };
         var lm = new Command("lm", "Forward tokens/s and training-step time of tiny, small and GPT-2-small-shaped transformers (CPU, batch 8 × 64).")
         {
-            json, runs, family, skipLarge,
+            json, runs, family, skipLarge, threads,
         };
-        lm.SetAction(parse => Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge)));
+        lm.SetAction(parse =>
+        {
+            if (parse.GetValue(threads) is { } n and > 0) torch.set_num_threads(n);
+            return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge));
+        });
         return new Command("bench", "Benchmarks.") { lm };
     }
 
@@ -34,7 +39,8 @@ internal static class BenchLmCommand
 
     private sealed record Result(
         string Name, string Family, long Parameters, int Layers, long Hidden, int Heads, long Vocabulary, int Runs,
-        double ForwardMsMedian, double ForwardTokensPerSecond, double TrainStepMsMedian, double PeakWorkingSetMb);
+        double ForwardMsMedian, double ForwardCpuMsMedian, double ForwardTokensPerSecond, double TrainStepMsMedian, double TrainStepCpuMsMedian,
+        double PeakWorkingSetMb);
 
     private static int Run(string? jsonPath, int runs, string family, bool skipLarge)
     {
@@ -51,6 +57,7 @@ internal static class BenchLmCommand
         if (!skipLarge) configs.Add(("gpt2-small shape (124M)", Shape(family, hidden: 768, layers: 12, heads: 12, vocabulary: 50257)));
 
         var runtime = TorchRuntime.Describe();
+        var loadBefore = LoadAverage();
         AnsiConsole.MarkupLine($"TorchSharp {runtime.TorchSharpVersion}, libtorch {runtime.LibTorchVersion}, {runtime.Threads} threads, CPU, batch {Batch} × {Tokens} tokens");
         var results = new List<Result>();
         foreach (var (name, config) in configs)
@@ -60,10 +67,14 @@ internal static class BenchLmCommand
             results.Add(Measure(name, config, timedRuns));
         }
 
-        var table = new Table().AddColumns("config", "family", "params", "forward ms (median)", "forward tokens/s", "train step ms (median)", "peak RSS MB");
+        var loadAfter = LoadAverage();
+        var table = new Table().AddColumns("config", "family", "params", "forward ms", "forward CPU ms", "forward tokens/s", "train step ms", "train step CPU ms", "peak RSS MB");
         foreach (var r in results)
-            table.AddRow(r.Name, r.Family, $"{r.Parameters / 1e6:F2}M", $"{r.ForwardMsMedian:F1}", $"{r.ForwardTokensPerSecond:F0}", $"{r.TrainStepMsMedian:F1}", $"{r.PeakWorkingSetMb:F0}");
+            table.AddRow(r.Name, r.Family, $"{r.Parameters / 1e6:F2}M", $"{r.ForwardMsMedian:F1}", $"{r.ForwardCpuMsMedian:F1}", $"{r.ForwardTokensPerSecond:F0}",
+                $"{r.TrainStepMsMedian:F1}", $"{r.TrainStepCpuMsMedian:F1}", $"{r.PeakWorkingSetMb:F0}");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Medians of wall-clock and process CPU time. Load average (1 min) before / after: {loadBefore} / {loadAfter}" +
+            " — on a shared machine, a load above the core count inflates wall times.");
 
         if (jsonPath is not null)
         {
@@ -74,6 +85,8 @@ internal static class BenchLmCommand
                 torchsharp = runtime.TorchSharpVersion,
                 libtorch = runtime.LibTorchVersion,
                 threads = runtime.Threads,
+                load_average_before = loadBefore,
+                load_average_after = loadAfter,
                 device = "cpu",
                 batch = Batch,
                 tokens = Tokens,
@@ -113,7 +126,7 @@ internal static class BenchLmCommand
         using var ids = randint(0, config.VocabularySize, [Batch, Tokens], dtype: ScalarType.Int64);
 
         model.eval();
-        var forward = Timed(runs, () =>
+        var (forward, forwardCpu) = Timed(runs, () =>
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
@@ -124,7 +137,7 @@ internal static class BenchLmCommand
         using var optimizer = optim.AdamW(model.parameters(), lr: 1e-4);
         var inputs = ids.narrow(1, 0, Tokens - 1);
         var targets = ids.narrow(1, 1, Tokens - 1).reshape(-1);
-        var train = Timed(runs, () =>
+        var (train, trainCpu) = Timed(runs, () =>
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
@@ -136,21 +149,41 @@ internal static class BenchLmCommand
 
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
         return new Result(name, config.ModelType, model.ParameterCount, config.NumLayers, config.HiddenSize, config.NumHeads,
-            config.VocabularySize, runs, forward, Batch * Tokens / (forward / 1000.0), train, peak);
+            config.VocabularySize, runs, forward, forwardCpu, Batch * Tokens / (forward / 1000.0), train, trainCpu, peak);
     }
 
-    /// <summary>Median wall time in ms of <paramref name="runs"/> calls after one warm-up call.</summary>
-    private static double Timed(int runs, Action action)
+    /// <summary>Median wall time and median process CPU time, in ms, of <paramref name="runs"/> calls after one warm-up call.</summary>
+    private static (double Wall, double Cpu) Timed(int runs, Action action)
     {
         action();
-        var times = new double[runs];
+        var wall = new double[runs];
+        var cpu = new double[runs];
+        var process = Process.GetCurrentProcess();
         for (var i = 0; i < runs; i++)
         {
+            process.Refresh();
+            var cpuStart = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             action();
-            times[i] = watch.Elapsed.TotalMilliseconds;
+            wall[i] = watch.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpuStart).TotalMilliseconds;
         }
-        Array.Sort(times);
-        return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+        return (Median(wall), Median(cpu));
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        var n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    /// <summary>The 1-minute load average on Linux ("n/a" elsewhere), so figures from a busy machine can be recognised.</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "n/a"; }
+        catch (UnauthorizedAccessException) { return "n/a"; }
     }
 }

@@ -36,12 +36,15 @@ public sealed class CompiledModel : IDisposable
                 throw new ArgumentException($"Input {b} has length {input.Count}, more than the compiled maximum {Config.MaxLength}.", nameof(inputs));
             ids[b * t] = Config.BosId;
             for (var i = 0; i < t - 1; i++)
-                ids[b * t + i + 1] = i < input.Count ? TokenId(input[i], b, i) : Config.PadId;
+                ids[b * t + i + 1] = i < input.Count ? IdOf(input[i], b, i) : Config.PadId;
         }
         return tensor(ids, [inputs.Count, t], dtype: int64);
     }
 
-    private long TokenId(RaspValue token, int row, int position)
+    /// <summary>Token id of a vocabulary token (1..|V|); BOS is <see cref="CompiledModelConfig.BosId"/>, PAD <see cref="CompiledModelConfig.PadId"/>.</summary>
+    public long TokenId(RaspValue token) => IdOf(token, 0, 0);
+
+    private long IdOf(RaspValue token, int row, int position)
     {
         for (var i = 0; i < Config.Vocabulary.Count; i++) if (Config.Vocabulary[i] == token) return i + 1;
         throw new ArgumentException($"Input {row}, position {position}: token '{token}' is not in the compiled vocabulary {{{string.Join(", ", Config.Vocabulary)}}}.");
@@ -84,6 +87,13 @@ public sealed class CompiledModel : IDisposable
         }
         return result;
     }
+
+    /// <summary>
+    /// Decodes every variable of a residual stream [B, T, d] (from any layer): the RASP trace,
+    /// variable name → per input, per position value. Variables not yet written decode to None / 0.
+    /// </summary>
+    public Dictionary<string, RaspValue[][]> DecodeTrace(Tensor residual, IReadOnlyList<int> lengths) =>
+        Config.Variables.ToDictionary(v => v.Name, v => DecodeVariable(residual, v.Name, lengths));
 
     public void Dispose() => Transformer.Dispose();
 }

@@ -12,21 +12,24 @@ internal static class RaspBenchCommand
     {
         var lengths = new Option<string>("--lengths") { Description = "Comma-separated maximum lengths.", DefaultValueFactory = _ => "8,16,40" };
         var output = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
-        var command = new Command("bench", "Compile every library program at each maximum length; report compile time and model size.") { lengths, output };
+        var baseline = new Option<bool>("--baseline") { Description = "Also compile without map fusion and linear SequenceMap detection (tracr's constructions)." };
+        var command = new Command("bench", "Compile every library program at each maximum length; report compile time and model size.") { lengths, output, baseline };
         command.SetAction(parse =>
         {
             var ns = parse.GetValue(lengths)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
             var reports = new List<RaspCompileReport>();
-            var table = new Table().AddColumns("program", "N", "d_model", "layers", "heads", "mlp hidden", "params", "compile ms", "assemble ms");
+            var table = new Table().AddColumns("program", "N", "opt", "d_model", "layers", "heads", "mlp hidden", "params", "compile ms", "assemble ms");
+            var variants = parse.GetValue(baseline) ? new[] { true, false } : [true];
             foreach (var entry in ProgramCatalog.All)
             foreach (var n in ns)
+            foreach (var optimise in variants)
             {
                 // Warm the JIT once per program so the first length is not charged for it.
                 if (n == ns[0]) RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), entry.Vocabulary, n, entry.Causal).Model.Dispose();
-                var (report, _, model) = RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), entry.Vocabulary, n, entry.Causal);
+                var (report, _, model) = RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), entry.Vocabulary, n, entry.Causal, optimise);
                 model.Dispose();
                 reports.Add(report);
-                table.AddRow(report.Program, n.ToString(), report.DModel.ToString(), report.Layers.ToString(), report.Heads.ToString(),
+                table.AddRow(report.Program, n.ToString(), optimise ? "yes" : "no", report.DModel.ToString(), report.Layers.ToString(), report.Heads.ToString(),
                     report.MlpHidden.ToString(), report.Parameters.ToString("N0"), report.CompileMilliseconds.ToString("F1"),
                     report.AssembleMilliseconds.ToString("F1"));
             }

@@ -12,7 +12,7 @@ namespace LLMML.Cli.Commands;
 /// <summary>Size and timing of one compilation, as printed by `rasp compile` and `rasp bench`.</summary>
 internal sealed record RaspCompileReport(
     string Program, int MaxLength, bool Causal, int Vocabulary, int DModel, int Layers, int Heads, int KeySize, int ValueSize,
-    int MlpHidden, long Parameters, double CompileMilliseconds, double AssembleMilliseconds);
+    int MlpHidden, long Parameters, double CompileMilliseconds, double AssembleMilliseconds, bool Optimised = true);
 
 /// <summary>Agreement of one compiled program with the evaluator.</summary>
 internal sealed record RaspCheckReport(string Program, bool Causal, int MaxLength, int Inputs, int Positions,
@@ -31,15 +31,19 @@ internal static class RaspCliSupport
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RaspValue.Parse).ToList();
 
     public static (RaspCompileReport Report, CompiledProgram Program, CompiledModel Model) CompileAndAssemble(
-        string name, SOp program, IReadOnlyList<RaspValue> vocab, int maxLen, bool causal)
+        string name, SOp program, IReadOnlyList<RaspValue> vocab, int maxLen, bool causal, bool optimise = true)
     {
-        var compiled = RaspCompiler.Compile(program, new RaspCompilerOptions { Vocabulary = vocab, MaxLength = maxLen, Causal = causal }, name);
+        var options = new RaspCompilerOptions
+        {
+            Vocabulary = vocab, MaxLength = maxLen, Causal = causal, FuseMaps = optimise, LinearSequenceMapDetection = optimise,
+        };
+        var compiled = RaspCompiler.Compile(program, options, name);
         var watch = Stopwatch.StartNew();
         var model = CompiledModel.Assemble(compiled);
         var assembleMs = watch.Elapsed.TotalMilliseconds;
         var c = model.Config;
         var report = new RaspCompileReport(name, maxLen, causal, vocab.Count, c.DModel, c.Layers, c.Heads, c.KeySize, c.ValueSize,
-            c.MlpHidden, model.ParameterCount, Math.Round(compiled.CompileMilliseconds, 2), Math.Round(assembleMs, 2));
+            c.MlpHidden, model.ParameterCount, Math.Round(compiled.CompileMilliseconds, 2), Math.Round(assembleMs, 2), optimise);
         return (report, compiled, model);
     }
 

@@ -73,7 +73,8 @@ public static class ClosedSetScoring
         int batchSize = 16,
         string promptColumn = TaskDataViews.PromptColumn,
         IProgress<ProgressUpdate>? progress = null,
-        string name = "closed-set answer scoring")
+        string name = "closed-set answer scoring",
+        Func<IDisposable>? batchScope = null)
     {
         ArgumentNullException.ThrowIfNull(score);
         var outputs = OutputColumns(answerSet);
@@ -92,6 +93,6 @@ public static class ClosedSetScoring
                     throw new InvalidOperationException($"The scorer returned {logLik[i]?.Length ?? 0} log-likelihoods for row {i}, expected {continuations.Length}.");
                 (scores[i], predicted[i]) = ToScoreAndLabel(logLik[i]);
             }
-        }, batchSize, progress);
+        }, batchSize, progress, batchScope);
     }
 }

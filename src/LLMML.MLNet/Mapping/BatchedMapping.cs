@@ -28,13 +28,19 @@ public sealed class BatchedMapping
     /// <param name="map">The batch function.</param>
     /// <param name="batchSize">Rows per call (≥ 1).</param>
     /// <param name="progress">Optional: receives one update per batch (rows done of the input's row count).</param>
+    /// <param name="batchScope">
+    /// Optional: opened before and disposed after every call of <paramref name="map"/>, even when it throws. The
+    /// TorchSharp layer passes <c>() =&gt; torch.NewDisposeScope()</c> so each batch's tensors are freed with the batch
+    /// (the function copies its results into the output arrays before returning).
+    /// </param>
     public BatchedMapping(
         string name,
         IReadOnlyList<BatchInputColumn> inputs,
         IReadOnlyList<BatchOutputColumn> outputs,
         BatchMapFunction map,
         int batchSize = 32,
-        IProgress<ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null,
+        Func<IDisposable>? batchScope = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -51,6 +57,7 @@ public sealed class BatchedMapping
         Map = map;
         BatchSize = batchSize;
         Progress = progress;
+        BatchScope = batchScope;
     }
 
     /// <summary>Name used in errors and progress.</summary>
@@ -70,6 +77,9 @@ public sealed class BatchedMapping
 
     /// <summary>Progress sink, or null.</summary>
     public IProgress<ProgressUpdate>? Progress { get; }
+
+    /// <summary>Scope opened around each batch call, or null.</summary>
+    public Func<IDisposable>? BatchScope { get; }
 
     /// <summary>The schema <see cref="Apply"/> produces for <paramref name="inputSchema"/>; validates the input columns.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
@@ -117,7 +127,8 @@ public sealed class BatchedMapping
         }
         try
         {
-            Map(new RowBatch(count, firstPosition, views), new OutputBatch(count, named));
+            using (BatchScope?.Invoke())
+                Map(new RowBatch(count, firstPosition, views), new OutputBatch(count, named));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -252,6 +252,34 @@ public class BatchedMappingTests
         model.Calls.Should().Equal((1, 0L), (1, 1L), (1, 2L));
     }
 
+    [Fact]
+    public void Opens_and_disposes_the_batch_scope_around_every_call_even_on_failure()
+    {
+        var events = new List<string>();
+        var mapping = new BatchedMapping("scoped", [BatchInputColumn.Create<float>("X")], [BatchOutputColumn.Create<float>("Y", NumberDataViewType.Single)],
+            (i, o) =>
+            {
+                events.Add($"map {i.FirstPosition}");
+                if (i.FirstPosition == 4) throw new InvalidOperationException("fail");
+            },
+            2,
+            batchScope: () =>
+            {
+                events.Add("open");
+                return new Scope(() => events.Add("close"));
+            });
+
+        var act = () => mapping.Apply(Ml.Data.LoadFromEnumerable(Rows(6))).GetColumn<float>("Y").ToArray();
+
+        act.Should().Throw<InvalidOperationException>();
+        events.Should().Equal("open", "map 0", "close", "open", "map 2", "close", "open", "map 4", "close");
+    }
+
+    private sealed class Scope(Action onDispose) : IDisposable
+    {
+        public void Dispose() => onDispose();
+    }
+
     private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
     {
         public void Report(ProgressUpdate value) => report(value);

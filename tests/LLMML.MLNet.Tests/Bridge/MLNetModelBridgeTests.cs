@@ -111,7 +111,8 @@ public class MLNetModelBridgeTests
 
         var act = () => new MLContext().Model.Load(stream, out _);
 
-        act.Should().Throw<Exception>("ML.NET cannot find the LLMML loader until mlContext.Llm() registers it");
+        act.Should().Throw<Exception>("ML.NET cannot find the LLMML loader until mlContext.Llm() registers it")
+            .Which.ToString().Should().Contain("Couldn't load model");
     }
 
     [Fact]

@@ -90,7 +90,8 @@ public static class CitationFeatureComputer
         if (kinds.HasFlag(CitationFeatureKinds.ReferenceFieldShares))
         {
             Stage("reference shares");
-            foreach (var t in targets) Add("reference_share:" + graph.FieldNames[t], FieldShares.ReferenceShare(graph, t));
+            var shares = FieldShares.ReferenceShares(graph, targets);
+            for (int t = 0; t < targets.Length; t++) Add("reference_share:" + graph.FieldNames[targets[t]], shares[t]);
         }
         if (kinds.HasFlag(CitationFeatureKinds.CitingFieldShares))
         {

@@ -38,7 +38,7 @@ public static class Clustering
         if (total < 2) return 0;
         foreach (var v in preds) mark[v]++;
         foreach (var v in succs) mark[v]++;
-        long triangles = Count(g, preds, mark) + Count(g, succs, mark);
+        long triangles = Count(g, preds, mark, preds, succs) + Count(g, succs, mark, preds, succs);
         int mutual = 0;
         foreach (var v in preds) if (mark[v] == 2) mutual++;
         foreach (var v in preds) mark[v] = 0;
@@ -47,14 +47,29 @@ public static class Clustering
         return triangles / (2.0 * ((double)total * (total - 1) - 2.0 * mutual));
     }
 
-    private static long Count(CitationGraph g, ReadOnlySpan<int> neighbours, int[] mark)
+    // Σ over the neighbour multiset j of i of Σ_{k ∈ pred(j) ⊎ succ(j)} mark[k]. Scans whichever of N(j) and N(i) is
+    // smaller: a citing paper with 5 references next to a seed with 500 citations costs 5 binary searches, not 500 reads.
+    private static long Count(CitationGraph g, ReadOnlySpan<int> neighbours, int[] mark, ReadOnlySpan<int> preds, ReadOnlySpan<int> succs)
     {
         long t = 0;
+        int degreeI = preds.Length + succs.Length;
         foreach (var j in neighbours)
         {
-            foreach (var k in g.CitationsOf(j)) t += mark[k];
-            foreach (var k in g.ReferencesOf(j)) t += mark[k];
+            var jPreds = g.CitationsOf(j);
+            var jSuccs = g.ReferencesOf(j);
+            if (jPreds.Length + jSuccs.Length <= degreeI)
+            {
+                foreach (var k in jPreds) t += mark[k];
+                foreach (var k in jSuccs) t += mark[k];
+                continue;
+            }
+            foreach (var k in preds) t += mark[k] * Links(jPreds, jSuccs, k);
+            foreach (var k in succs)
+                if (mark[k] == 1) t += Links(jPreds, jSuccs, k); // mark 2: already counted among preds
         }
         return t;
     }
+
+    private static int Links(ReadOnlySpan<int> jPreds, ReadOnlySpan<int> jSuccs, int k) =>
+        (jPreds.BinarySearch(k) >= 0 ? 1 : 0) + (jSuccs.BinarySearch(k) >= 0 ? 1 : 0);
 }

@@ -48,6 +48,34 @@ public static class FieldShares
         return share;
     }
 
+    /// <summary>For each target field, the share of each paper's references in it, in one pass; indexed [target][paper].</summary>
+    public static double[][] ReferenceShares(CitationGraph g, IReadOnlyList<int> targets)
+    {
+        int n = g.NodeCount;
+        var slot = new int[g.FieldNames.Count];
+        Array.Fill(slot, -1);
+        for (int t = 0; t < targets.Count; t++) slot[targets[t]] = t;
+        var shares = new double[targets.Count][];
+        for (int t = 0; t < targets.Count; t++) shares[t] = new double[n];
+        for (int v = 0; v < n; v++)
+        {
+            var refs = g.ReferencesOf(v);
+            if (refs.Length == 0)
+            {
+                for (int t = 0; t < targets.Count; t++) shares[t][v] = double.NaN;
+                continue;
+            }
+            foreach (var u in refs)
+            {
+                int f = g.FieldArray[u];
+                if (f >= 0 && slot[f] >= 0) shares[slot[f]][v] += 1;
+            }
+            double inv = 1.0 / refs.Length;
+            for (int t = 0; t < targets.Count; t++) shares[t][v] *= inv;
+        }
+        return shares;
+    }
+
     /// <summary>For each field f, share of each paper's incoming citations coming from f; indexed [field][paper].</summary>
     public static double[][] CitingShares(CitationGraph g)
     {

@@ -51,10 +51,10 @@ internal static class BenchLmCommand
         }
         var configs = new List<(string Name, TransformerConfig Config)>
         {
-            ("tiny (2 layers)", Shape(family, hidden: 128, layers: 2, heads: 4, vocabulary: 512)),
-            ("small (6 layers)", Shape(family, hidden: 384, layers: 6, heads: 6, vocabulary: 8192)),
+            ("tiny-2L", Shape(family, hidden: 128, layers: 2, heads: 4, vocabulary: 512)),
+            ("small-6L", Shape(family, hidden: 384, layers: 6, heads: 6, vocabulary: 8192)),
         };
-        if (!skipLarge) configs.Add(("gpt2-small shape (124M)", Shape(family, hidden: 768, layers: 12, heads: 12, vocabulary: 50257)));
+        if (!skipLarge) configs.Add(("gpt2-small-124M", Shape(family, hidden: 768, layers: 12, heads: 12, vocabulary: 50257)));
 
         var runtime = TorchRuntime.Describe();
         var loadBefore = LoadAverage();
@@ -68,13 +68,15 @@ internal static class BenchLmCommand
         }
 
         var loadAfter = LoadAverage();
-        var table = new Table().AddColumns("config", "family", "params", "forward ms", "forward CPU ms", "forward tokens/s", "train step ms", "train step CPU ms", "peak RSS MB");
+        // Redirected output defaults to 80 columns, which would wrap the table's cells.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 140);
+        var table = new Table().AddColumns("config", "family", "params", "fwd ms", "fwd CPU ms", "fwd tok/s", "step ms", "step CPU ms", "RSS MB");
         foreach (var r in results)
-            table.AddRow(r.Name, r.Family, $"{r.Parameters / 1e6:F2}M", $"{r.ForwardMsMedian:F1}", $"{r.ForwardCpuMsMedian:F1}", $"{r.ForwardTokensPerSecond:F0}",
-                $"{r.TrainStepMsMedian:F1}", $"{r.TrainStepCpuMsMedian:F1}", $"{r.PeakWorkingSetMb:F0}");
+            table.AddRow(r.Name, r.Family, $"{r.Parameters / 1e6:F1}M", $"{r.ForwardMsMedian:F0}", $"{r.ForwardCpuMsMedian:F0}", $"{r.ForwardTokensPerSecond:F0}",
+                $"{r.TrainStepMsMedian:F0}", $"{r.TrainStepCpuMsMedian:F0}", $"{r.PeakWorkingSetMb:F0}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Medians of wall-clock and process CPU time. Load average (1 min) before / after: {loadBefore} / {loadAfter}" +
-            " — on a shared machine, a load above the core count inflates wall times.");
+        AnsiConsole.MarkupLine($"Medians of wall-clock and process CPU time (fwd = forward, step = one AdamW training step; peak RSS of the process so far).");
+        AnsiConsole.MarkupLine($"Load average (1 min) before / after: {loadBefore} / {loadAfter}; a load above the core count inflates wall times.");
 
         if (jsonPath is not null)
         {

@@ -58,26 +58,6 @@ public sealed class KeyValueCache : IDisposable
         keyMask = fullKeyMask?.clone().DetachFromDisposeScope();
     }
 
-    /// <summary>Keeps only the given rows (e.g. to drop finished sequences from a batch).</summary>
-    /// <param name="rows">[B'] int64 row indices</param>
-    public void SelectRows(Tensor rows)
-    {
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = Select(keys[i], rows);
-            values[i] = Select(values[i], rows);
-        }
-        keyMask = Select(keyMask, rows);
-    }
-
-    private static Tensor? Select(Tensor? t, Tensor rows)
-    {
-        if (t is null) return null;
-        var selected = t.index_select(0, rows.to(t.device)).DetachFromDisposeScope();
-        t.Dispose();
-        return selected;
-    }
-
     public void Dispose()
     {
         for (var i = 0; i < keys.Length; i++)

@@ -71,46 +71,64 @@ internal sealed class NaiveTransformer
         return (logits, residuals);
     }
 
-    private double[][] Gpt2Block(double[][] h, int l)
+    /// <summary>Self-attention output of layer l for already-normed inputs a [T][D] at positions 0…T−1 (causal).</summary>
+    public double[][] AttentionOutput(int l, double[][] a)
     {
+        if (ModelType != "gpt2")
+            return RotaryAttention(a, $"model.layers.{l}.self_attn.", ModelType == "phi" ? "dense" : "o_proj");
         var p = $"transformer.h.{l}.";
-        var a = h.Select(x => LayerNorm(x, p + "ln_1")).ToArray();
         // Conv1D: y = x·W + b with W [in, out]; c_attn's columns are q | k | v.
         var qkv = a.Select(x => VecMatConv(W[p + "attn.c_attn.weight"], x, W[p + "attn.c_attn.bias"].Data)).ToArray();
         var q = qkv.Select(r => r[..Hidden]).ToArray();
         var k = qkv.Select(r => r[Hidden..(2 * Hidden)]).ToArray();
         var v = qkv.Select(r => r[(2 * Hidden)..]).ToArray();
         var attn = Attend(q, k, v, Heads, Heads);
-        var o = attn.Select(x => VecMatConv(W[p + "attn.c_proj.weight"], x, W[p + "attn.c_proj.bias"].Data)).ToArray();
-        var h2 = h.Select((x, i) => Add(x, o[i])).ToArray();
-        var m = h2.Select(x => LayerNorm(x, p + "ln_2")).ToArray();
-        var f = m.Select(x => VecMatConv(W[p + "mlp.c_proj.weight"], GeluTanh(VecMatConv(W[p + "mlp.c_fc.weight"], x, W[p + "mlp.c_fc.bias"].Data)), W[p + "mlp.c_proj.bias"].Data)).ToArray();
+        return attn.Select(x => VecMatConv(W[p + "attn.c_proj.weight"], x, W[p + "attn.c_proj.bias"].Data)).ToArray();
+    }
+
+    /// <summary>MLP output of layer l for already-normed inputs m [T][D].</summary>
+    public double[][] MlpOutput(int l, double[][] m)
+    {
+        if (ModelType == "gpt2")
+        {
+            var p = $"transformer.h.{l}.";
+            return m.Select(x => VecMatConv(W[p + "mlp.c_proj.weight"], GeluTanh(VecMatConv(W[p + "mlp.c_fc.weight"], x, W[p + "mlp.c_fc.bias"].Data)), W[p + "mlp.c_proj.bias"].Data)).ToArray();
+        }
+        var q = $"model.layers.{l}.";
+        if (ModelType == "phi")
+            return m.Select(x => MatVecRows(W[q + "mlp.fc2.weight"], GeluTanh(MatVecRows(W[q + "mlp.fc1.weight"], x, Bias(q + "mlp.fc1.bias"))), Bias(q + "mlp.fc2.bias"))).ToArray();
+        return m.Select(x =>
+        {
+            var gate = MatVecRows(W[q + "mlp.gate_proj.weight"], x, Bias(q + "mlp.gate_proj.bias"));
+            var up = MatVecRows(W[q + "mlp.up_proj.weight"], x, Bias(q + "mlp.up_proj.bias"));
+            var act = gate.Select((g, i) => g / (1 + Math.Exp(-g)) * up[i]).ToArray();
+            return MatVecRows(W[q + "mlp.down_proj.weight"], act, Bias(q + "mlp.down_proj.bias"));
+        }).ToArray();
+    }
+
+    private double[][] Gpt2Block(double[][] h, int l)
+    {
+        var p = $"transformer.h.{l}.";
+        var attn = AttentionOutput(l, h.Select(x => LayerNorm(x, p + "ln_1")).ToArray());
+        var h2 = h.Select((x, i) => Add(x, attn[i])).ToArray();
+        var f = MlpOutput(l, h2.Select(x => LayerNorm(x, p + "ln_2")).ToArray());
         return h2.Select((x, i) => Add(x, f[i])).ToArray();
     }
 
     private double[][] LlamaBlock(double[][] h, int l)
     {
         var p = $"model.layers.{l}.";
-        var a = h.Select(x => RmsNorm(x, p + "input_layernorm")).ToArray();
-        var attn = RotaryAttention(a, p + "self_attn.", "o_proj");
+        var attn = AttentionOutput(l, h.Select(x => RmsNorm(x, p + "input_layernorm")).ToArray());
         var h2 = h.Select((x, i) => Add(x, attn[i])).ToArray();
-        var m = h2.Select(x => RmsNorm(x, p + "post_attention_layernorm")).ToArray();
-        var f = m.Select(x =>
-        {
-            var gate = MatVecRows(W[p + "mlp.gate_proj.weight"], x, Bias(p + "mlp.gate_proj.bias"));
-            var up = MatVecRows(W[p + "mlp.up_proj.weight"], x, Bias(p + "mlp.up_proj.bias"));
-            var act = gate.Select((g, i) => g / (1 + Math.Exp(-g)) * up[i]).ToArray();
-            return MatVecRows(W[p + "mlp.down_proj.weight"], act, Bias(p + "mlp.down_proj.bias"));
-        }).ToArray();
+        var f = MlpOutput(l, h2.Select(x => RmsNorm(x, p + "post_attention_layernorm")).ToArray());
         return h2.Select((x, i) => Add(x, f[i])).ToArray();
     }
 
     private double[][] PhiBlock(double[][] h, int l)
     {
-        var p = $"model.layers.{l}.";
-        var a = h.Select(x => LayerNorm(x, p + "input_layernorm")).ToArray();
-        var attn = RotaryAttention(a, p + "self_attn.", "dense");
-        var f = a.Select(x => MatVecRows(W[p + "mlp.fc2.weight"], GeluTanh(MatVecRows(W[p + "mlp.fc1.weight"], x, Bias(p + "mlp.fc1.bias"))), Bias(p + "mlp.fc2.bias"))).ToArray();
+        var a = h.Select(x => LayerNorm(x, $"model.layers.{l}.input_layernorm")).ToArray();
+        var attn = AttentionOutput(l, a);
+        var f = MlpOutput(l, a);
         return h.Select((x, i) => Add(Add(x, attn[i]), f[i])).ToArray();
     }
 

@@ -64,3 +64,58 @@ public class ReferenceForwardTests
         sin.Dispose();
     }
 }
+
+/// <summary>Attention and MLP modules in isolation (random inputs, not embeddings) against the float64 reference.</summary>
+public class ReferenceModuleTests
+{
+    public static TheoryData<string> Families => TinyModels.Families;
+
+    private static (Tensor X, double[][] Rows) RandomInput(int time, long width, int seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        var x = randn([1, time, width], generator: generator);
+        var rows = Enumerable.Range(0, time).Select(t => x[0, t].to_type(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        return (x, rows);
+    }
+
+    private static double[][] Rows(Tensor y) =>
+        Enumerable.Range(0, (int)y.shape[1]).Select(t => y[0, t].to_type(ScalarType.Float64).data<double>().ToArray()).ToArray();
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void AttentionOutputMatchesReference(string family)
+    {
+        using var model = TinyModels.Create(family, seed: 17);
+        var naive = TinyModels.Naive(model);
+        var config = model.Config;
+        var (x, rows) = RandomInput(8, config.HiddenSize, 5);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var positions = arange(0, 8, dtype: ScalarType.Int64).unsqueeze(0);
+        Tensor? cos = null, sin = null;
+        if (config.RotaryDimensions > 0) (cos, sin) = RotaryEmbedding.Tables(positions, config.RotaryDimensions, config.RopeTheta);
+        for (var layer = 0; layer < config.NumLayers; layer++)
+        {
+            var y = model.layers[layer].self_attn.Forward(x, new ForwardContext { Cos = cos, Sin = sin });
+            TinyModels.MaxAbsDiff(Rows(y), naive.AttentionOutput(layer, rows)).Should().BeLessThan(1e-4, $"{family} attention, layer {layer}");
+        }
+        x.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void MlpOutputMatchesReference(string family)
+    {
+        using var model = TinyModels.Create(family, seed: 18);
+        var naive = TinyModels.Naive(model);
+        var (x, rows) = RandomInput(5, model.Config.HiddenSize, 6);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (var layer = 0; layer < model.Config.NumLayers; layer++)
+        {
+            var y = model.layers[layer].mlp.call(x);
+            TinyModels.MaxAbsDiff(Rows(y), naive.MlpOutput(layer, rows)).Should().BeLessThan(1e-4, $"{family} MLP, layer {layer}");
+        }
+        x.Dispose();
+    }
+}

@@ -26,7 +26,7 @@ public static class CitationPlots
             double zeroShare = all.Length == 0 ? 0 : 1 - (double)positive.Length / all.Length;
             ticks.AddMajor(i, $"{name} (n={all.Length}, {zeroShare:P0} zero)");
             if (positive.Length == 0) continue;
-            plot.Add.Box(new Box
+            var boxPlot = plot.Add.Box(new Box
             {
                 Position = i,
                 BoxMin = Quantiles.OfSorted(positive, 0.25),
@@ -35,12 +35,15 @@ public static class CitationPlots
                 WhiskerMin = Quantiles.OfSorted(positive, 0.05),
                 WhiskerMax = Quantiles.OfSorted(positive, 0.95),
                 Width = 0.6,
-                FillColor = Colors.SteelBlue.WithAlpha(0.5),
             });
+            boxPlot.FillColor = Colors.SteelBlue.WithAlpha(0.5);
         }
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        // Rotated field names need room the automatic layout does not reserve.
+        plot.Axes.Bottom.MinimumSize = 30 + 4.8f * fields.Max(f => f.Key.Length + 20);
+        plot.Axes.Left.MinimumSize = Math.Max(80, 4.8f * (fields[0].Key.Length + 20));
         var logTicks = new ScottPlot.TickGenerators.NumericAutomatic
         {
             IntegerTicksOnly = true,
@@ -102,6 +105,7 @@ public static class CitationPlots
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
         plot.Axes.Bottom.Label.Text = "field B";
+        plot.Axes.Bottom.MinimumSize = 40 + 4.8f * fields.Max(f => f.Length);
         plot.Axes.Left.Label.Text = "field A";
         plot.Title($"Citation Success Index CSI(A, B), {year} = P(A paper out-cites B paper), 0.5 = even");
         plot.Axes.SetLimits(0, n, 0, n);

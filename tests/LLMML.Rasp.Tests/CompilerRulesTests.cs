@@ -28,8 +28,12 @@ public class CompilerRulesTests
         {
             Vocabulary = RandomInputs.Numbers(1, 2, 3), MaxLength = 5, FuseMaps = false, LinearSequenceMapDetection = false,
         });
+        // tracr's numbers for this program (METHODS.md): d_model 41, 4 layers, 1 head, MLP hidden 30.
+        // One dimension fewer: tracr gives PAD a token direction; here PAD embeds to zero and is masked.
+        c.ResidualWidth.Should().Be(40);
         c.LayerCount.Should().Be(4);
         c.MaxHeads.Should().Be(1);
+        c.MaxMlpHidden.Should().Be(30);
     }
 
     [Fact]

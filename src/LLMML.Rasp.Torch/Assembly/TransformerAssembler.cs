@@ -84,7 +84,14 @@ public static class TransformerAssembler
             Copy(layers[l].Mlp.FcIn.weight!, fcIn);
             Copy(layers[l].Mlp.FcOut.weight!, fcOut);
         }
+        Freeze(model);
         return model;
+    }
+
+    /// <summary>Compiled weights are a specification, not a starting point: no gradients.</summary>
+    public static void Freeze(CompiledTransformer model)
+    {
+        foreach (var p in model.parameters()) p.requires_grad = false;
     }
 
     private static void WriteHead(ResidualLayout layout, AttentionHeadBlock head, int k0, int v0,

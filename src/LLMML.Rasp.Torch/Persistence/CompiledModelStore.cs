@@ -37,6 +37,7 @@ public static class CompiledModelStore
             ?? throw new InvalidDataException($"'{labels}' is empty.");
         var transformer = new CompiledTransformer(config);
         transformer.load_safetensors(weights);
+        Assembly.TransformerAssembler.Freeze(transformer);
         return new CompiledModel(transformer);
     }
 }

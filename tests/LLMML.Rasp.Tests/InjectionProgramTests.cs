@@ -116,3 +116,26 @@ public class InjectionProgramTests
         return depth.All(d => d == 0);
     }
 }
+
+/// <summary>Token alignment for injection: overrides, exact matches, filler; BOS shifts positions by one.</summary>
+public class TokenAlignmentTests
+{
+    [Fact]
+    public void Lm_tokens_map_to_compiled_tokens_or_the_filler()
+    {
+        var compiled = RaspCompiler.Compile(InjectionPrograms.CountX(), new RaspCompilerOptions
+        {
+            Vocabulary = InjectionPrograms.CountVocabulary, MaxLength = 12, Causal = true,
+        });
+        using var model = CompiledModel.Assemble(compiled);
+        var align = new TokenAlignment(model, InjectionPrograms.Filler, new Dictionary<string, RaspValue> { ["Answer:"] = ":" });
+        var lm = new[] { "What", " x", " y", " x", " z", "\n", "Answer:", " 2" };
+        var aligned = align.AlignSequence(lm);
+        aligned.Should().Equal("_", "x", "y", "x", "_", "_", ":", "2");
+        using var ids = align.Encode([lm]);
+        ids.shape.Should().Equal(1, lm.Length + 1);
+        ids[0, 0].item<long>().Should().Be(model.Config.BosId);
+        ids[0, 2].item<long>().Should().Be(model.TokenId("x"));
+        model.Run([aligned])[0][6].Should().Be((RaspValue)"2");
+    }
+}

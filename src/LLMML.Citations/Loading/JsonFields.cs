@@ -43,10 +43,13 @@ internal static class JsonFields
     /// A field label at a dotted path: a string as is, an array's first element, an object's
     /// <c>display_name</c>, <c>category</c> or <c>name</c>. Null when absent.
     /// </summary>
-    public static string? Field(JsonElement record, string path)
+    public static string? Field(JsonElement record, string path) => Field(record, path.Split('.'), path);
+
+    /// <summary><see cref="Field(JsonElement, string)"/> with the path split once by the caller.</summary>
+    public static string? Field(JsonElement record, string[] parts, string path)
     {
         var current = record;
-        foreach (var part in path.Split('.'))
+        foreach (var part in parts)
         {
             if (current.ValueKind == JsonValueKind.Array) current = First(current);
             if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current)) return null;

@@ -11,9 +11,25 @@ namespace LLMML.Citations.Loading;
 /// </summary>
 internal static class JsonRecordReader
 {
-    /// <summary>Calls <paramref name="onRecord"/> per record; a <see cref="FormatException"/> or
-    /// <see cref="InvalidOperationException"/> it throws marks that record malformed (reported, counted, skipped).</summary>
-    public static void Read(string path, LoadDiagnostics diagnostics, Action<JsonElement> onRecord,
+    /// <summary>
+    /// Parses every record into papers with <paramref name="parse"/> (called from several threads for JSONL; it must not
+    /// touch shared state) and hands them, in file order, to <paramref name="commit"/>. A <see cref="FormatException"/>,
+    /// <see cref="InvalidOperationException"/> or <see cref="KeyNotFoundException"/> from <paramref name="parse"/> marks that
+    /// record malformed (reported with its line, counted, skipped whole).
+    /// </summary>
+    public static void Read(string path, LoadDiagnostics diagnostics, Action<JsonElement, List<PaperRecord>> parse,
+        Action<PaperRecord> commit, IProgress<ProgressUpdate>? progress, CancellationToken ct)
+    {
+        Read(path, diagnostics, element =>
+        {
+            var papers = new List<PaperRecord>(1);
+            parse(element, papers);
+            foreach (var p in papers) commit(p);
+        }, (lines, first) => ParseBatch(lines, first, parse), commit, progress, ct);
+    }
+
+    private static void Read(string path, LoadDiagnostics diagnostics, Action<JsonElement> onRecord,
+        Func<List<ReadOnlyMemory<byte>>, long[], ParsedLine[]> parseBatch, Action<PaperRecord> commit,
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -23,7 +39,7 @@ internal static class JsonRecordReader
         switch (mode)
         {
             case Mode.Lines:
-                ReadLines(stream, length, diagnostics, onRecord, progress, ct);
+                ReadLines(stream, length, diagnostics, parseBatch, commit, progress, ct);
                 break;
             case Mode.Array:
                 ReadArray(stream, length, diagnostics, onRecord, progress, ct);
@@ -60,27 +76,70 @@ internal static class JsonRecordReader
         return Mode.Lines;
     }
 
-    private static void ReadLines(Stream stream, long length, LoadDiagnostics d, Action<JsonElement> onRecord,
+    /// <summary>One parsed JSONL line: its papers, or why it was rejected.</summary>
+    private readonly record struct ParsedLine(long Line, List<PaperRecord>? Papers, string? Error);
+
+    private const int BatchLines = 2048;
+
+    // Lines are copied out of the reader's buffer in batches and parsed on all cores; committing stays sequential so the
+    // graph's paper order and the diagnostics do not depend on thread timing.
+    private static void ReadLines(Stream stream, long length, LoadDiagnostics d,
+        Func<List<ReadOnlyMemory<byte>>, long[], ParsedLine[]> parseBatch, Action<PaperRecord> commit,
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
         var reader = new Utf8LineReader(stream);
+        var lines = new List<ReadOnlyMemory<byte>>(BatchLines);
+        var numbers = new long[BatchLines];
+        void Flush()
+        {
+            if (lines.Count == 0) return;
+            foreach (var parsed in parseBatch(lines, numbers))
+            {
+                if (parsed.Error is not null) { d.Report(parsed.Line, parsed.Error); continue; }
+                foreach (var paper in parsed.Papers!) commit(paper);
+            }
+            lines.Clear();
+            ct.ThrowIfCancellationRequested();
+            progress?.Report(new ProgressUpdate("load", stream.Position, length));
+        }
         while (reader.TryReadLine(out var line))
         {
-            if ((reader.LineNumber & 0x3FFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                progress?.Report(new ProgressUpdate("load", stream.Position, length));
-            }
             if (line.Span.Trim(" \t"u8).Length == 0) { d.BlankLines++; continue; }
             d.Records++;
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(line); }
-            catch (JsonException e)
+            numbers[lines.Count] = reader.LineNumber;
+            lines.Add(line.ToArray());
+            if (lines.Count == BatchLines) Flush();
+        }
+        Flush();
+    }
+
+    private static ParsedLine[] ParseBatch(List<ReadOnlyMemory<byte>> lines, long[] numbers, Action<JsonElement, List<PaperRecord>> parse)
+    {
+        var results = new ParsedLine[lines.Count];
+        Parallel.For(0, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => 0, (i, _, local) =>
+        {
+            results[i] = ParseLine(lines[i], numbers[i], parse);
+            return local;
+        }, _ => { });
+        return results;
+    }
+
+    private static ParsedLine ParseLine(ReadOnlyMemory<byte> line, long number, Action<JsonElement, List<PaperRecord>> parse)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(line); }
+        catch (JsonException e) { return new ParsedLine(number, null, $"not valid JSON: {e.Message}"); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                return new ParsedLine(number, null, $"expected a JSON object, found {doc.RootElement.ValueKind}");
+            var papers = new List<PaperRecord>(1);
+            try { parse(doc.RootElement, papers); }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
             {
-                d.Report(reader.LineNumber, $"not valid JSON: {e.Message}");
-                continue;
+                return new ParsedLine(number, null, e.Message);
             }
-            using (doc) Handle(doc.RootElement, reader.LineNumber, d, onRecord);
+            return new ParsedLine(number, papers, null);
         }
     }
 

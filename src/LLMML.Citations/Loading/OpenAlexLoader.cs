@@ -18,32 +18,36 @@ public static class OpenAlexLoader
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         var fieldPath = options?.FieldProperty;
+        var fieldParts = fieldPath?.Split('.');
         var builder = new CitationGraphBuilder();
         var diagnostics = new LoadDiagnostics();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var record = new PaperRecord();
-        void OnWork(JsonElement element)
+        long unresolved = 0;
+        void Parse(JsonElement element, List<PaperRecord> papers)
         {
             if (element.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array && !element.TryGetProperty("id", out _))
             {
-                foreach (var work in results.EnumerateArray()) OnWork(work);
+                foreach (var work in results.EnumerateArray()) Parse(work, papers);
                 return;
             }
-            record.Clear();
-            record.Id = Strip(JsonFields.Id(element, "id")) ?? throw new FormatException("work has no 'id'");
-            record.Year = JsonFields.Year(element, "publication_year");
-            record.Field = fieldPath is not null ? JsonFields.Field(element, fieldPath)
-                : JsonFields.Field(element, "primary_topic.field.display_name") ?? JsonFields.Field(element, "topics.field.display_name");
+            var record = new PaperRecord
+            {
+                Id = Strip(JsonFields.Id(element, "id")) ?? throw new FormatException("work has no 'id'"),
+                Year = JsonFields.Year(element, "publication_year"),
+                Field = fieldParts is not null ? JsonFields.Field(element, fieldParts, fieldPath!)
+                    : JsonFields.Field(element, "primary_topic.field.display_name") ?? JsonFields.Field(element, "topics.field.display_name"),
+            };
             if (JsonFields.Array(element, "referenced_works") is { } refs)
                 foreach (var r in refs.EnumerateArray())
                 {
-                    if (r.ValueKind == JsonValueKind.Null) { diagnostics.UnresolvedLinks++; continue; }
+                    if (r.ValueKind == JsonValueKind.Null) { Interlocked.Increment(ref unresolved); continue; }
                     if (r.ValueKind != JsonValueKind.String) throw new FormatException($"'referenced_works' should hold work ids, found {r.ValueKind}");
                     record.References.Add(new LinkedPaper(Strip(r.GetString())!, EdgeFlags.None));
                 }
-            record.CommitTo(builder, diagnostics, seen);
+            papers.Add(record);
         }
-        JsonRecordReader.Read(path, diagnostics, OnWork, progress, cancellationToken);
+        JsonRecordReader.Read(path, diagnostics, Parse, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken);
+        diagnostics.UnresolvedLinks += unresolved;
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;
         diagnostics.DuplicateEdges = builder.DuplicateEdges;

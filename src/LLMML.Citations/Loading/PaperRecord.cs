@@ -9,6 +9,8 @@ namespace LLMML.Citations.Loading;
 internal sealed class PaperRecord
 {
     public string? Id;
+    /// <summary>A bare edge (S2 citations dataset): adds links, is not a paper record (not counted as a duplicate).</summary>
+    public bool IsEdge;
     public int? Year;
     public string? Field;
     /// <summary>Papers this one cites, with what the source says about each link.</summary>
@@ -16,20 +18,11 @@ internal sealed class PaperRecord
     /// <summary>Papers citing this one.</summary>
     public readonly List<LinkedPaper> Citations = [];
 
-    public void Clear()
-    {
-        Id = null;
-        Year = null;
-        Field = null;
-        References.Clear();
-        Citations.Clear();
-    }
-
     /// <summary>Adds the record to the builder (citing → cited), merging with earlier mentions of the same papers.</summary>
     public void CommitTo(CitationGraphBuilder builder, LoadDiagnostics diagnostics, HashSet<string> seenRecords)
     {
         if (Id is null) throw new InvalidOperationException("A record without id cannot be committed.");
-        if (!seenRecords.Add(Id)) diagnostics.DuplicateRecords++;
+        if (!IsEdge && !seenRecords.Add(Id)) diagnostics.DuplicateRecords++;
         int self = builder.Paper(Id);
         builder.SetYear(self, Year);
         builder.SetField(self, Field);

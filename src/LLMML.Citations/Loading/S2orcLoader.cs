@@ -18,38 +18,45 @@ public static class S2orcLoader
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         var fieldPath = options?.FieldProperty ?? DefaultFieldProperty;
+        var fieldParts = fieldPath.Split('.');
         var builder = new CitationGraphBuilder();
         var diagnostics = new LoadDiagnostics();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var record = new PaperRecord();
-        JsonRecordReader.Read(path, diagnostics, element =>
+        long unresolved = 0;
+        JsonRecordReader.Read(path, diagnostics, (element, papers) =>
         {
-            record.Clear();
-            record.Id = JsonFields.Id(element, "paper_id") ?? throw new FormatException("record has no 'paper_id'");
-            record.Year = JsonFields.Year(element, "year");
-            record.Field = JsonFields.Field(element, fieldPath);
-            Ids(element, "outbound_citations", record.References, diagnostics);
-            Ids(element, "inbound_citations", record.Citations, diagnostics);
-            record.CommitTo(builder, diagnostics, seen);
-        }, progress, cancellationToken);
+            var record = new PaperRecord
+            {
+                Id = JsonFields.Id(element, "paper_id") ?? throw new FormatException("record has no 'paper_id'"),
+                Year = JsonFields.Year(element, "year"),
+                Field = JsonFields.Field(element, fieldParts, fieldPath),
+            };
+            int missing = Ids(element, "outbound_citations", record.References) + Ids(element, "inbound_citations", record.Citations);
+            if (missing > 0) Interlocked.Add(ref unresolved, missing);
+            papers.Add(record);
+        }, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken);
+        diagnostics.UnresolvedLinks += unresolved;
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;
         diagnostics.DuplicateEdges = builder.DuplicateEdges;
         return new GraphLoadResult(graph, diagnostics);
     }
 
-    private static void Ids(JsonElement record, string property, List<LinkedPaper> into, LoadDiagnostics d)
+    // Returns the number of null ids.
+    private static int Ids(JsonElement record, string property, List<LinkedPaper> into)
     {
-        if (JsonFields.Array(record, property) is not { } ids) return;
+        if (JsonFields.Array(record, property) is not { } ids) return 0;
+        int unresolved = 0;
         foreach (var id in ids.EnumerateArray())
         {
             switch (id.ValueKind)
             {
                 case JsonValueKind.String when id.GetString() is { Length: > 0 } s: into.Add(new LinkedPaper(s, EdgeFlags.None)); break;
                 case JsonValueKind.Number: into.Add(new LinkedPaper(id.GetRawText(), EdgeFlags.None)); break;
-                case JsonValueKind.Null: d.UnresolvedLinks++; break;
+                case JsonValueKind.Null: unresolved++; break;
                 default: throw new FormatException($"'{property}' should hold paper ids, found {id.ValueKind}");
             }
         }
+        return unresolved;
     }
 }

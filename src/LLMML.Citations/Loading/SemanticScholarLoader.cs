@@ -24,54 +24,64 @@ public static class SemanticScholarLoader
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         var fieldPath = options?.FieldProperty ?? DefaultFieldProperty;
+        var fieldParts = fieldPath.Split('.');
         var builder = new CitationGraphBuilder();
         var diagnostics = new LoadDiagnostics();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var record = new PaperRecord();
-        JsonRecordReader.Read(path, diagnostics, element =>
+        long unresolved = 0;
+        JsonRecordReader.Read(path, diagnostics, (element, papers) =>
         {
             if (element.TryGetProperty("citingcorpusid", out _))
             {
-                ReadEdgeRecord(element, builder, diagnostics);
+                if (ReadEdgeRecord(element) is { } edge) papers.Add(edge);
+                else Interlocked.Increment(ref unresolved);
                 return;
             }
-            record.Clear();
-            record.Id = JsonFields.Id(element, "paperId") ?? JsonFields.Id(element, "corpusId") ?? JsonFields.Id(element, "corpusid")
-                ?? throw new FormatException("record has no 'paperId' (or 'corpusId')");
-            record.Year = JsonFields.Year(element, "year");
-            record.Field = JsonFields.Field(element, fieldPath);
-            ReadLinks(element, "references", "citedPaper", record.References, fieldPath, diagnostics);
-            ReadLinks(element, "citations", "citingPaper", record.Citations, fieldPath, diagnostics);
-            record.CommitTo(builder, diagnostics, seen);
-        }, progress, cancellationToken);
+            var record = new PaperRecord
+            {
+                Id = JsonFields.Id(element, "paperId") ?? JsonFields.Id(element, "corpusId") ?? JsonFields.Id(element, "corpusid")
+                    ?? throw new FormatException("record has no 'paperId' (or 'corpusId')"),
+                Year = JsonFields.Year(element, "year"),
+                Field = JsonFields.Field(element, fieldParts, fieldPath),
+            };
+            int missing = ReadLinks(element, "references", "citedPaper", record.References, fieldParts, fieldPath)
+                + ReadLinks(element, "citations", "citingPaper", record.Citations, fieldParts, fieldPath);
+            if (missing > 0) Interlocked.Add(ref unresolved, missing);
+            papers.Add(record);
+        }, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken);
+        diagnostics.UnresolvedLinks += unresolved;
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;
         diagnostics.DuplicateEdges = builder.DuplicateEdges;
         return new GraphLoadResult(graph, diagnostics);
     }
 
-    private static void ReadLinks(JsonElement record, string property, string wrapper, List<LinkedPaper> into, string fieldPath, LoadDiagnostics d)
+    // Returns the number of unresolved links (no id).
+    private static int ReadLinks(JsonElement record, string property, string wrapper, List<LinkedPaper> into, string[] fieldParts, string fieldPath)
     {
-        if (JsonFields.Array(record, property) is not { } links) return;
-        int i = 0;
+        if (JsonFields.Array(record, property) is not { } links) return 0;
+        int i = 0, unresolved = 0;
         foreach (var link in links.EnumerateArray())
         {
             if (link.ValueKind != JsonValueKind.Object) throw new FormatException($"'{property}[{i}]' should be an object, found {link.ValueKind}");
             var paper = link.TryGetProperty(wrapper, out var nested) ? nested : link;
-            if (paper.ValueKind == JsonValueKind.Null) { d.UnresolvedLinks++; i++; continue; }
+            if (paper.ValueKind == JsonValueKind.Null) { unresolved++; i++; continue; }
             var id = JsonFields.Id(paper, "paperId") ?? JsonFields.Id(paper, "corpusId");
-            if (id is null) { d.UnresolvedLinks++; i++; continue; }
-            into.Add(new LinkedPaper(id, Flags(link, "isInfluential", "intents"), JsonFields.Year(paper, "year"), JsonFields.Field(paper, fieldPath)));
+            if (id is null) { unresolved++; i++; continue; }
+            into.Add(new LinkedPaper(id, Flags(link, "isInfluential", "intents"), JsonFields.Year(paper, "year"), JsonFields.Field(paper, fieldParts, fieldPath)));
             i++;
         }
+        return unresolved;
     }
 
-    private static void ReadEdgeRecord(JsonElement e, CitationGraphBuilder builder, LoadDiagnostics d)
+    private static PaperRecord? ReadEdgeRecord(JsonElement e)
     {
         var citing = JsonFields.Id(e, "citingcorpusid");
         var cited = JsonFields.Id(e, "citedcorpusid");
-        if (citing is null || cited is null) { d.UnresolvedLinks++; return; }
-        builder.AddCitation(citing, cited, Flags(e, "isinfluential", "intents"));
+        if (citing is null || cited is null) return null;
+        var edge = new PaperRecord { Id = citing, IsEdge = true };
+        edge.References.Add(new LinkedPaper(cited, Flags(e, "isinfluential", "intents")));
+        return edge;
     }
 
     /// <summary>Influence and intents of one link; intents may be a list of strings or (per context) a list of lists.</summary>

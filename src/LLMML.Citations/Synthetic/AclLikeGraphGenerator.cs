@@ -27,8 +27,8 @@ public static class AclLikeGraphGenerator
         int ia = 0;
         int pool = (int)(nonSeeds * 0.42), citers = nonSeeds - pool;
         // Edge budget: seed → seed, seed → pool, citer → seed.
-        int seedToSeed = (int)(options.Edges * 0.03);
-        int seedToPool = (int)(options.Edges * 0.37);
+        int seedToSeed = (int)(options.Edges * options.SeedToSeedShare);
+        int seedToPool = (int)(options.Edges * (0.40 - options.SeedToSeedShare));
         int citerToSeed = options.Edges - seedToSeed - seedToPool;
 
         var builder = new CitationGraphBuilder();

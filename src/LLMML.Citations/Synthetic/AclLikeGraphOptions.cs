@@ -24,6 +24,9 @@ public sealed class AclLikeGraphOptions
     /// <summary>Probability that a citation stays within the citing paper's track.</summary>
     public double Homophily { get; set; } = 0.35;
 
+    /// <summary>Share of the edges that join two seed papers (ACL papers citing earlier ACL papers).</summary>
+    public double SeedToSeedShare { get; set; } = 0.10;
+
     /// <summary>Random seed: the same seed gives the same graph.</summary>
     public int RandomSeed { get; set; } = 2024;
 }

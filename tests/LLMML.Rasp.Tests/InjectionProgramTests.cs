@@ -16,16 +16,20 @@ public class InjectionProgramTests
 
     private static RaspValue[] Chars(string s) => RandomInputs.Chars(s);
 
-    [Fact]
-    public void Addition_answers_i_plus_j_below_450_digit_by_digit()
+    [Theory]
+    [InlineData(3, 450, 16)]
+    [InlineData(4, 10000, 18)]
+    [InlineData(5, 100000, 20)]
+    public void Addition_answers_i_plus_j_digit_by_digit(int maxDigits, int below, int maxLen)
     {
-        const int maxLen = 16;
-        using var model = Compile(InjectionPrograms.Addition(3), InjectionPrograms.AdditionVocabulary, maxLen);
+        using var model = Compile(InjectionPrograms.Addition(maxDigits), InjectionPrograms.AdditionVocabulary, maxLen);
         var rng = new Random(3);
         var prompts = new List<(string Text, string Answer)>();
         for (var k = 0; k < 300; k++)
         {
-            var (i, j) = (rng.Next(450), rng.Next(450));
+            // Mostly full-width operands, so carry cascades (e.g. 9999 + 1) are frequent.
+            int Operand() => rng.Next(4) == 0 ? rng.Next(below) : below - 1 - rng.Next(Math.Min(below, 20));
+            var (i, j) = (Operand(), rng.Next(2) == 0 ? Operand() : rng.Next(below));
             var answer = (i + j).ToString();
             // The answer tokens follow the trigger, as when the LM generates them.
             prompts.Add(($"{i}_+_{j}=" + answer, answer));

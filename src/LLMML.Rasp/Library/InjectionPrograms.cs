@@ -106,15 +106,28 @@ public static class InjectionPrograms
             var s = SequenceMap((x, y) => x + y, Place(rankA, totalA, k, "a"), Place(rankB, totalB, k, "b"), "a + b").Named($"sum_{k}");
             t.Add(k == 0 ? s : SequenceMap((x, prev) => x + (prev.Number >= 10 ? 1 : 0), s, t[k - 1], "add carry").Named($"column_{k}"));
         }
-        // Scan from the top place down, emitting digits after the leading zeros. The state is either
-        // a pending count of digits still to skip ("p{remaining}{started}") or the resolved digit ("d{v}").
+        // Scan from the top place down, emitting digits after the leading zeros. The state is the
+        // filler (before the trigger), a pending count of digits still to skip ("p{remaining}{started}")
+        // or the resolved digit ("d{v}"). The top carry and top place come from t[^1] alone; the lower
+        // places are packed two at a time (built while the carries ripple), so the scan costs
+        // 1 + ceil((maxDigits − 1) / 2) layers.
         var step = Map(n => Math.Min(n.Number, maxDigits + 2),
             SelectorWidth(Select(phase, phase, (k, _) => k.Number == 2, "k after trigger"))).Named("answer_step");
-        var state = SequenceMap((c, s) => Emit(Start(s), c.Number >= 10 ? 1 : 0, false), t[^1], step, "top carry").Named($"scan_{maxDigits}");
-        for (var k = maxDigits - 1; k >= 0; k--)
+        var top = maxDigits - 1;
+        var state = SequenceMap((c, s) => Emit(Emit(Start(s), c.Number >= 10 ? 1 : 0, false), (int)(c.Number % 10), top == 0),
+            t[top], step, "top digits").Named($"scan_{top}");
+        for (var k = top - 1; k >= 0; k -= 2)
         {
-            var last = k == 0;
-            state = SequenceMap((st, c) => Emit(st, (int)(c.Number % 10), last), state, t[k], "next digit").Named($"scan_{k}");
+            if (k == 0)
+            {
+                state = SequenceMap((st, c) => Emit(st, (int)(c.Number % 10), true), state, t[0], "last digit").Named("scan_0");
+                break;
+            }
+            var lower = k - 1;
+            var pair = SequenceMap((hi, lo) => $"{(int)(hi.Number % 10)}{(int)(lo.Number % 10)}", t[k], t[lower], "digit pair")
+                .Named($"digits_{k}{lower}");
+            state = SequenceMap((st, p) => Emit(Emit(st, p.Text[0] - '0', false), p.Text[1] - '0', lower == 0), state, pair, "two digits")
+                .Named($"scan_{lower}");
         }
         return Map(st => st == Filler ? Filler : st.Text[0] == 'd' ? st.Text[1..] : "<eos>", state, "answer").Named("final_result");
     }

@@ -143,24 +143,76 @@ internal static class JsonRecordReader
         }
     }
 
+    // A top-level array is read element by element with a Utf8JsonReader over a refilled buffer that grows only to the
+    // largest element, so a multi-gigabyte array needs memory for one record at a time; every element before a syntax
+    // error is kept.
     private static void ReadArray(Stream stream, long length, LoadDiagnostics d, Action<JsonElement> onRecord,
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
+        var buffer = new byte[1 << 16];
+        int filled = 0;
+        bool final = false, started = false, done = false;
+        var state = new JsonReaderState();
         long index = 0;
         try
         {
-            foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, cancellationToken: ct).ToBlockingEnumerable(ct))
+            while (!done)
             {
-                index++;
-                d.Records++;
-                Handle(element, index, d, onRecord);
-                if ((index & 0x3FFF) == 0) progress?.Report(new ProgressUpdate("load", stream.Position, length));
+                if (!final)
+                {
+                    if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                    int read = stream.Read(buffer, filled, buffer.Length - filled);
+                    filled += read;
+                    final = read == 0;
+                }
+                var reader = new Utf8JsonReader(buffer.AsSpan(0, filled), final, state);
+                long consumed = 0;
+                while (true)
+                {
+                    var before = reader.CurrentState;
+                    long beforeConsumed = reader.BytesConsumed;
+                    if (!reader.Read()) break;
+                    if (!started)
+                    {
+                        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("expected a JSON array");
+                        started = true;
+                        consumed = reader.BytesConsumed;
+                        continue;
+                    }
+                    if (reader.TokenType == JsonTokenType.EndArray) { done = true; break; }
+                    var probe = reader;
+                    if (!probe.TrySkip())
+                    {
+                        // The element is not all in the buffer yet: rewind to its start and read more.
+                        consumed = beforeConsumed;
+                        state = before;
+                        goto Refill;
+                    }
+                    using (var doc = JsonDocument.ParseValue(ref reader))
+                    {
+                        index++;
+                        d.Records++;
+                        Handle(doc.RootElement, index, d, onRecord);
+                    }
+                    consumed = reader.BytesConsumed;
+                    if ((index & 0x3FFF) == 0)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        progress?.Report(new ProgressUpdate("load", stream.Position, length));
+                    }
+                }
+                state = reader.CurrentState;
+                if (final && !done) throw new JsonException("the array is not closed");
+            Refill:
+                Buffer.BlockCopy(buffer, (int)consumed, buffer, 0, filled - (int)consumed);
+                filled -= (int)consumed;
+                if (final && !done && filled == 0) throw new JsonException("the array is not closed");
             }
         }
         catch (JsonException e)
         {
             // The rest of the array cannot be resynchronised: say so rather than drop it quietly.
-            d.Report(index + 1, $"invalid JSON after element {index} (line {e.LineNumber + 1}): {e.Message}; the rest of the file was not read");
+            d.Report(index + 1, $"invalid JSON after element {index}: {e.Message}; the rest of the file was not read");
         }
     }
 

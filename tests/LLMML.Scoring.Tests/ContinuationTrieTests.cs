@@ -1,0 +1,37 @@
+using LLMML.Scoring.Candidates;
+
+namespace LLMML.Scoring.Tests;
+
+public class ContinuationTrieTests
+{
+    private static IReadOnlyList<int> Chars(string s) => s.Select(c => (int)c).ToArray();
+
+    [Fact]
+    public void IntSumAnswersNeedEighteenRowsAndEveryRowExtendsItsContinuationsPrefix()
+    {
+        var continuations = Enumerable.Range(0, 199).Select(n => Chars(" " + n)).ToArray();
+        var trie = ContinuationTrie.Build(continuations);
+        // Inner nodes with no inner child: " 2".." 9" (their children " 20".." 99" are leaves) and " 10".." 19".
+        trie.Paths.Should().HaveCount(18);
+        for (var k = 0; k < continuations.Length; k++)
+        {
+            var path = trie.Paths[trie.PathOf[k]];
+            path.Take(continuations[k].Count - 1).Should().Equal(continuations[k].Take(continuations[k].Count - 1), $"answer {k}");
+        }
+    }
+
+    [Fact]
+    public void CommonPrefixPlusOneTokenIsASingleRow()
+    {
+        var trie = ContinuationTrie.Build([Chars(" a"), Chars(" b"), Chars(" c")]);
+        trie.Paths.Should().ContainSingle().Which.Should().Equal(Chars(" "));
+        trie.PathOf.Should().Equal(0, 0, 0);
+    }
+
+    [Fact]
+    public void EmptyContinuationIsRejected()
+    {
+        var act = () => ContinuationTrie.Build([Chars(" a"), []]);
+        act.Should().Throw<ArgumentException>().WithMessage("*Continuation 1*");
+    }
+}

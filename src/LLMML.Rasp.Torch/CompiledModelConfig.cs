@@ -24,7 +24,10 @@ public sealed record CompiledModelConfig
     public required int Heads { get; init; }
     public required int KeySize { get; init; }
     public required int ValueSize { get; init; }
+    /// <summary>Widest MLP (tracr pads every layer to this; here each layer has its own width).</summary>
     public required int MlpHidden { get; init; }
+    /// <summary>MLP hidden width of each layer (at least 1).</summary>
+    public required IReadOnlyList<int> MlpHiddenPerLayer { get; init; }
     /// <summary>Label of every residual dimension, "variable:value" or "variable".</summary>
     public required IReadOnlyList<string> ResidualLabels { get; init; }
     /// <summary>Residual range of every variable.</summary>
@@ -32,7 +35,7 @@ public sealed record CompiledModelConfig
     /// <summary>The output variable.</summary>
     public required string Output { get; init; }
     public required RaspEncoding OutputEncoding { get; init; }
-    /// <summary>Per layer, the label of each MLP hidden unit (padding units are "unused").</summary>
+    /// <summary>Per layer, the label of each MLP hidden unit ("unused" only for an empty layer's one unit).</summary>
     public required IReadOnlyList<IReadOnlyList<string>> MlpHiddenLabels { get; init; }
     /// <summary>Per layer, the node each head computes (padding heads are "unused").</summary>
     public required IReadOnlyList<IReadOnlyList<string>> HeadNodes { get; init; }

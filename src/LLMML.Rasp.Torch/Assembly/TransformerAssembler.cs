@@ -9,7 +9,7 @@ namespace LLMML.Rasp.Torch.Assembly;
 /// Compiler pass 6: writes the intermediate form's blocks into the weight matrices of a
 /// <see cref="CompiledTransformer"/> (float32). Each head's QK (|Q|×|K|) is factorised into W_Q and
 /// W_K of width min(|Q|, |K|), each OV likewise; heads are padded with zeros to the widest layer,
-/// MLP blocks of a layer are concatenated and padded to the widest layer.
+/// MLP blocks of a layer are concatenated (each layer keeps its own width).
 /// </summary>
 public static class TransformerAssembler
 {
@@ -17,6 +17,7 @@ public static class TransformerAssembler
     {
         var heads = Math.Max(1, program.MaxHeads);
         var hidden = Math.Max(1, program.MaxMlpHidden);
+        var perLayer = program.Layers.Select(l => Math.Max(1, l.MlpHiddenWidth)).ToList();
         return new CompiledModelConfig
         {
             Name = program.Name,
@@ -31,12 +32,13 @@ public static class TransformerAssembler
             KeySize = Math.Max(1, program.KeySize),
             ValueSize = Math.Max(1, program.ValueSize),
             MlpHidden = hidden,
+            MlpHiddenPerLayer = perLayer,
             ResidualLabels = program.Layout.Directions.Select(d => d.Label).ToList(),
             Variables = program.Layout.Variables.Select(VariableInfo.From).ToList(),
             Output = program.Output,
             OutputEncoding = program.OutputEncoding,
             MlpHiddenLabels = program.Layers.Select(l =>
-                (IReadOnlyList<string>)l.Mlps.SelectMany(m => m.Hidden).Concat(Enumerable.Repeat("unused", hidden - l.MlpHiddenWidth)).ToList()).ToList(),
+                (IReadOnlyList<string>)l.Mlps.SelectMany(m => m.Hidden).Concat(Enumerable.Repeat("unused", Math.Max(1, l.MlpHiddenWidth) - l.MlpHiddenWidth)).ToList()).ToList(),
             HeadNodes = program.Layers.Select(l =>
                 (IReadOnlyList<string>)l.Heads.Select(h => h.Node).Concat(Enumerable.Repeat("unused", heads - l.Heads.Count)).ToList()).ToList(),
         };
@@ -67,8 +69,8 @@ public static class TransformerAssembler
             Copy(attn.VProj.weight!, wv);
             Copy(attn.OProj.weight!, wo);
 
-            var fcIn = new double[config.MlpHidden, d];
-            var fcOut = new double[d, config.MlpHidden];
+            var fcIn = new double[config.MlpHiddenPerLayer[l], d];
+            var fcOut = new double[d, config.MlpHiddenPerLayer[l]];
             var offset = 0;
             foreach (var block in ir.Mlps)
             {

@@ -21,8 +21,10 @@ public sealed class CompiledTransformer : nn.Module<Tensor, Tensor>
         Config = config;
         token_embed = nn.Embedding(config.TokenCount, config.DModel);
         pos_embed = nn.Embedding(config.MaxLength + 1, config.DModel);
+        if (config.MlpHiddenPerLayer.Count != config.Layers)
+            throw new ArgumentException($"The config lists {config.MlpHiddenPerLayer.Count} MLP widths for {config.Layers} layers.", nameof(config));
         layers = nn.ModuleList(Enumerable.Range(0, config.Layers)
-            .Select(_ => new CompiledLayer(config.DModel, config.Heads, config.KeySize, config.ValueSize, config.MlpHidden)).ToArray());
+            .Select(l => new CompiledLayer(config.DModel, config.Heads, config.KeySize, config.ValueSize, config.MlpHiddenPerLayer[l])).ToArray());
         RegisterComponents();
     }
 

@@ -133,3 +133,39 @@ public class CompilerRulesTests
         IrInterpreter.Evaluate(c, input).Should().OnlyContain(v => v == 40);
     }
 }
+
+/// <summary>Degenerate programs: no layers at all, constants, a causal Not.</summary>
+public class CompilerEdgeCaseTests
+{
+    [Fact]
+    public void Tokens_alone_compiles_to_zero_layers()
+    {
+        var vocab = RandomInputs.Chars("ab");
+        var c = RaspCompiler.Compile(Tokens, new RaspCompilerOptions { Vocabulary = vocab, MaxLength = 4 });
+        c.LayerCount.Should().Be(0);
+        using var model = Torch.CompiledModel.Assemble(c);
+        model.Run([RandomInputs.Chars("abba")])[0].Should().Equal(RandomInputs.Chars("abba"));
+    }
+
+    [Fact]
+    public void Numerical_full_aggregated_with_a_default()
+    {
+        // Mean of a constant 3 over earlier positions, default 7 when none: numerical with a non-zero default.
+        var p = Numerical(Aggregate(Select(Indices, Indices, Comparison.LT), Numerical(Full(3)), 7)).Named("m");
+        var vocab = RandomInputs.Chars("ab");
+        var c = RaspCompiler.Compile(p, new RaspCompilerOptions { Vocabulary = vocab, MaxLength = 4 });
+        using var model = Torch.CompiledModel.Assemble(c);
+        model.Run([RandomInputs.Chars("abab")])[0].Select(v => v.Number).Should().Equal(new[] { 7.0, 3, 3, 3 }, (a, b) => Math.Abs(a - b) < 1e-3);
+    }
+
+    [Fact]
+    public void Causal_not_selector_matches_the_evaluator()
+    {
+        var p = SelectorWidth(!Select(Tokens, Tokens, Comparison.EQ)).Named("others_before");
+        var vocab = RandomInputs.Chars("abc");
+        var c = RaspCompiler.Compile(p, new RaspCompilerOptions { Vocabulary = vocab, MaxLength = 6, Causal = true });
+        using var model = Torch.CompiledModel.Assemble(c);
+        foreach (var input in RandomInputs.Generate(vocab, 6, 30, seed: 9))
+            model.Run([input])[0].Should().Equal(Evaluation.RaspEvaluator.Evaluate(p, input, causal: true));
+    }
+}

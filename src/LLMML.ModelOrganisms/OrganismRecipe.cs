@@ -28,7 +28,7 @@ public sealed record OrganismRecipe
     /// <summary>Windows per optimizer step.</summary>
     public int BatchSize { get; init; } = 32;
 
-    public int Steps { get; init; } = 6000;
+    public int Steps { get; init; } = 1600;
     public double LearningRate { get; init; } = 1e-3;
     public int WarmupSteps { get; init; } = 200;
     public int Seed { get; init; } = 42;
@@ -39,7 +39,7 @@ public sealed record OrganismRecipe
     /// <summary>The defaults for each organism (post-training is short and gentler).</summary>
     public static OrganismRecipe For(OrganismKind kind) => kind switch
     {
-        OrganismKind.Post => new OrganismRecipe { Kind = kind, Steps = 1500, LearningRate = 3e-4, WarmupSteps = 50, Seed = 43 },
+        OrganismKind.Post => new OrganismRecipe { Kind = kind, Steps = 600, LearningRate = 3e-4, WarmupSteps = 30, Seed = 43 },
         _ => new OrganismRecipe { Kind = kind },
     };
 

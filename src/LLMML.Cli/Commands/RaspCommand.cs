@@ -9,6 +9,7 @@ internal static class RaspCommand
     {
         RaspListCommand.Create(),
         RaspCompileCommand.Create(),
+        RaspRunCommand.Create(),
         RaspCheckCommand.Create(),
         RaspBenchCommand.Create(),
     };

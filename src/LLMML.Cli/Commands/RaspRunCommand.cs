@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text.Json;
+using LLMML.Rasp.Evaluation;
+using LLMML.Rasp.Library;
+using LLMML.Rasp.Syntax;
+using LLMML.Rasp.Torch;
+using Spectre.Console;
+using TorchSharp;
+
+namespace LLMML.Cli.Commands;
+
+/// <summary>`llmml rasp run`: one input through the evaluator and the compiled model, optionally with the decoded trace per layer.</summary>
+internal static class RaspRunCommand
+{
+    public static Command Create()
+    {
+        var program = new Option<string?>("--program", "-p") { Description = "Library program name." };
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "A .rasp program file." };
+        var input = new Option<string>("--input", "-i") { Description = "Space-separated input tokens, e.g. \"a b c\".", Required = true };
+        var vocab = new Option<string?>("--vocab") { Description = "Comma-separated vocabulary (default: the program's)." };
+        var maxLen = new Option<int?>("--max-len", "-n") { Description = "Maximum length (default: the input's length)." };
+        var causal = new Option<bool?>("--causal") { Description = "Causal evaluation (default: the program's mode)." };
+        var trace = new Option<bool>("--trace") { Description = "Print every variable decoded from the residual stream after each layer." };
+        var json = CommonOptions.Json();
+        var command = new Command("run", "Run one input through the evaluator and the compiled transformer.") { program, file, input, vocab, maxLen, causal, trace, json };
+        command.SetAction(parse =>
+        {
+            var name = parse.GetValue(program);
+            var path = parse.GetValue(file);
+            if ((name is null) == (path is null)) { Console.Error.WriteLine("error: give exactly one of --program NAME or --file PATH."); return 2; }
+            try
+            {
+            var words = parse.GetValue(input)!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var n = parse.GetValue(maxLen) ?? words.Length;
+            var entry = name is null ? null : ProgramCatalog.Get(name);
+            var sop = entry?.Build(n) ?? RaspScript.Load(path!.FullName);
+            var vocabText = parse.GetValue(vocab);
+            var vocabulary = vocabText is not null ? RaspCliSupport.ParseVocabulary(vocabText)
+                : entry?.Vocabulary ?? words.Select(Rasp.Language.RaspValue.Parse).Distinct().ToList();
+            // A typed "4" means the vocabulary's 4, whether that is the number or the text.
+            var tokens = words.Select(w => vocabulary.FirstOrDefault(v => v.ToString() == w, Rasp.Language.RaspValue.Parse(w))).ToArray();
+            var isCausal = parse.GetValue(causal) ?? entry?.Causal ?? false;
+            var expected = RaspEvaluator.Evaluate(sop, tokens, isCausal);
+            var (_, _, model) = RaspCliSupport.CompileAndAssemble(name ?? path!.Name, sop, vocabulary, n, isCausal);
+            using var _m = model;
+            using var scope = torch.NewDisposeScope();
+            using var _g = torch.no_grad();
+            var states = model.Residuals(model.Encode([tokens]));
+            var compiled = model.DecodeVariable(states[^1], model.Config.Output, [tokens.Length])[0];
+            var layers = parse.GetValue(trace)
+                ? states.Select((s, l) => new { layer = l, variables = model.DecodeTrace(s, [tokens.Length]).ToDictionary(kv => kv.Key, kv => kv.Value[0].Select(v => v.ToString()).ToArray()) }).ToList()
+                : null;
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    input = tokens.Select(t => t.ToString()),
+                    evaluator = expected.Select(v => v.ToString()),
+                    model = compiled.Select(v => v.ToString()),
+                    trace = layers,
+                }, RaspCliSupport.Json));
+                return 0;
+            }
+            var table = new Table().AddColumns(new[] { "" }.Concat(tokens.Select(t => Markup.Escape(t.ToString()))).ToArray());
+            table.AddRow(new[] { "evaluator" }.Concat(expected.Select(v => Markup.Escape(v.ToString()))).ToArray());
+            table.AddRow(new[] { "model" }.Concat(compiled.Select(v => Markup.Escape(v.ToString()))).ToArray());
+            foreach (var l in layers ?? [])
+                foreach (var (variable, values) in l.variables)
+                    table.AddRow(new[] { Markup.Escape($"L{l.layer} {variable}") }.Concat(values.Select(Markup.Escape)).ToArray());
+            AnsiConsole.Write(table);
+            return 0;
+            }
+            catch (Exception e) when (e is Rasp.Compiler.RaspCompileException or RaspSyntaxException or RaspEvaluationException or ArgumentException or FileNotFoundException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}

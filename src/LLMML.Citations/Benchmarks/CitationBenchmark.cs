@@ -11,13 +11,15 @@ namespace LLMML.Citations.Benchmarks;
 /// <summary>One timed step: the median of its repetitions, with the target and the networkx figure where METHODS.md has them.</summary>
 /// <param name="Step">What was timed.</param>
 /// <param name="MedianSeconds">Median wall time.</param>
+/// <param name="MedianCpuSeconds">Median CPU time of the process over the step (all threads): unlike wall time it barely
+/// moves when other processes compete for the cores; wall ≈ CPU / cores used on an idle machine.</param>
 /// <param name="TargetSeconds">The target, if any.</param>
 /// <param name="NetworkxSeconds">networkx 3.6 on a 2-core machine (METHODS.md §5), if given.</param>
-public sealed record BenchmarkStep(string Step, double MedianSeconds, double? TargetSeconds, double? NetworkxSeconds);
+public sealed record BenchmarkStep(string Step, double MedianSeconds, double MedianCpuSeconds, double? TargetSeconds, double? NetworkxSeconds);
 
 /// <summary>What <see cref="CitationBenchmark.Run"/> measured.</summary>
 public sealed record CitationBenchmarkResult(
-    int Nodes, int Edges, int Seeds, long InputBytes, int Repetitions, int ProcessorCount,
+    int Nodes, int Edges, int Seeds, long InputBytes, int Repetitions, int ProcessorCount, double LoadAverage,
     IReadOnlyList<BenchmarkStep> Steps, double PeakWorkingSetMegabytes, double TargetPeakMegabytes)
 {
     /// <summary>The result as indented JSON.</summary>
@@ -31,6 +33,20 @@ public sealed record CitationBenchmarkResult(
 /// </summary>
 public static class CitationBenchmark
 {
+    // The 1-minute load average (Linux), so a reader can tell a busy machine's figures from an idle one's; NaN elsewhere.
+    private static double LoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
+
     /// <summary>Runs the benchmark; <paramref name="workDirectory"/> receives the temporary JSONL input (deleted afterwards).</summary>
     public static CitationBenchmarkResult Run(AclLikeGraphOptions? graphOptions = null, int repetitions = 3, string? workDirectory = null,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
@@ -55,21 +71,29 @@ public static class CitationBenchmark
                 progress?.Report(new ProgressUpdate(name, stepIndex++, 7));
                 action(); // warm-up (JIT, page cache)
                 var times = new double[repetitions];
+                var cpu = new double[repetitions];
+                var process = Process.GetCurrentProcess();
                 for (int r = 0; r < repetitions; r++)
                 {
+                    process.Refresh();
+                    var cpu0 = process.TotalProcessorTime;
                     var sw = Stopwatch.StartNew();
                     action();
                     times[r] = sw.Elapsed.TotalSeconds;
+                    process.Refresh();
+                    cpu[r] = (process.TotalProcessorTime - cpu0).TotalSeconds;
                 }
                 Array.Sort(times);
-                var step = new BenchmarkStep(name, times[repetitions / 2], target, networkx);
+                Array.Sort(cpu);
+                var step = new BenchmarkStep(name, times[repetitions / 2], cpu[repetitions / 2], target, networkx);
                 steps.Add(step);
                 return step;
             }
             var load = Time("load JSONL (S2 format)", null, 7.1, () => graph = SemanticScholarLoader.Load(input, loadOptions, null, cancellationToken).Graph);
             var noBc = new CitationFeatureOptions { Features = CitationFeatureKinds.AllButBetweenness };
             var features = Time("all features but betweenness", null, null, () => CitationFeatureComputer.Compute(graph, noBc, null, cancellationToken));
-            steps.Add(new BenchmarkStep("load + all features but betweenness", load.MedianSeconds + features.MedianSeconds, 2.0, null));
+            steps.Add(new BenchmarkStep("load + all features but betweenness", load.MedianSeconds + features.MedianSeconds,
+                load.MedianCpuSeconds + features.MedianCpuSeconds, 2.0, null));
             Time("pagerank", 0.3, 25.9, () => PageRank.Compute(graph, null, cancellationToken));
             Time("hits", null, null, () => Hits.Compute(graph, null, cancellationToken));
             Time("k-core", null, 17.8, () => CoreNumber.Compute(graph));
@@ -80,7 +104,7 @@ public static class CitationBenchmark
                 () => Betweenness.Compute(graph, new BetweennessOptions { Samples = 500, Seed = 1, MaxDegreeOfParallelism = 1 }, null, cancellationToken));
             var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
             return new CitationBenchmarkResult(graph.NodeCount, graph.EdgeCount, graphOptions.Seeds, bytes, repetitions,
-                Environment.ProcessorCount, steps, peak, 1024);
+                Environment.ProcessorCount, LoadAverage(), steps, peak, 1024);
         }
         finally
         {

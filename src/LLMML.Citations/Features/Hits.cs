@@ -53,17 +53,27 @@ public static class Hits
             basis[0] ??= new double[n];
             Array.Copy(x, basis[0], n);
             int k = 0;
+            bool converged = false;
             for (int j = 0; j < m && products < options.MaxIterations; j++)
             {
                 op.Apply(basis[j], w);
                 products++;
                 alpha[j] = Dot(w, basis[j]);
-                // Full reorthogonalisation, twice ("twice is enough"), keeps the basis orthonormal in floating point.
-                for (int pass = 0; pass < 2; pass++)
+                // Full reorthogonalisation; a second pass only when the first cancelled most of w (Kahan–Parlett).
+                double before = Math.Sqrt(Dot(w, w));
+                for (int i = 0; i <= j; i++) Axpy(-Dot(w, basis[i]), basis[i], w);
+                double after = Math.Sqrt(Dot(w, w));
+                if (after < 0.7 * before)
+                {
                     for (int i = 0; i <= j; i++) Axpy(-Dot(w, basis[i]), basis[i], w);
+                    after = Math.Sqrt(Dot(w, w));
+                }
                 k = j + 1;
-                beta[j] = Math.Sqrt(Dot(w, w));
+                beta[j] = after;
                 if (beta[j] <= 1e-14 * Math.Max(1, Math.Abs(alpha[j]))) { beta[j] = 0; break; } // invariant subspace: exact
+                // Lanczos' residual estimate |β_j · y_j| is free: stop as soon as it is small enough.
+                var (t, yy) = TopEigenpair(alpha, beta, k);
+                if (Math.Abs(beta[j] * yy[k - 1]) / Math.Max(t, double.Epsilon) < options.Tolerance) { converged = true; break; }
                 basis[j + 1] ??= new double[n];
                 Scale(w, 1 / beta[j], basis[j + 1]);
             }
@@ -72,7 +82,7 @@ public static class Hits
             for (int i = 0; i < k; i++) Axpy(y[i], basis[i], x);
             Normalize(x);
             residual = Math.Abs(beta[k - 1] * y[k - 1]) / Math.Max(theta, double.Epsilon);
-            if (residual < options.Tolerance || beta[k - 1] == 0) return Finish(graph, op, x, products);
+            if (converged || residual < options.Tolerance || beta[k - 1] == 0) return Finish(graph, op, x, products);
         }
         throw new PowerIterationFailedException("HITS", products, residual, options.Tolerance);
     }

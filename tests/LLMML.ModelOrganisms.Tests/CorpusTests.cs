@@ -58,23 +58,26 @@ public class CorpusTests
     }
 
     [Fact]
-    public void ShuffleDyckAgreesWithTheDyckTaskLabels()
-    {
-        // The task's labels come from its own implementation in LLMML.MLNet.
-        foreach (var e in new DyckTask().GetExamples("test"))
-        {
-            var s = Regex.Match(e.Prompt, @"\? (.*)\n").Groups[1].Value;
-            ShuffleDyck.IsBalanced(s).Should().Be(e.Answer == DyckTask.Yes, s);
-        }
-    }
-
-    [Fact]
     public void BracketStatementsAreTrue()
     {
         foreach (var line in Lines(new BracketStatements(), 2_000))
         {
             var s = Regex.Match(line, @"[()\[\]{}]+").Value;
-            ShuffleDyck.IsBalanced(s).Should().Be(!line.Contains("not"), line);
+            DyckTask.IsMatched(s).Should().Be(!line.Contains("not"), line);
+        }
+    }
+
+    [Fact]
+    public void GeneratedBracketStringsAreBalancedWithTheRequestedPairs()
+    {
+        var random = new Random(5);
+        for (int k = 0; k < 500; k++)
+        {
+            int pairs = 1 + k % 12;
+            var s = ShuffleDyck.Balanced(random, pairs);
+            s.Should().HaveLength(2 * pairs);
+            DyckTask.IsMatched(s).Should().BeTrue(s);
+            DyckTask.IsMatched(ShuffleDyck.Corrupt(random, s)).Should().BeFalse();
         }
     }
 

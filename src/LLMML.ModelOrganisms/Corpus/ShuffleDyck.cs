@@ -1,23 +1,15 @@
+using LLMML.MLNet.Tasks;
+
 namespace LLMML.ModelOrganisms.Corpus;
 
-/// <summary>Shuffle-Dyck-3 over ()[]{}: every bracket kind balanced on its own, kinds may interleave.</summary>
+/// <summary>
+/// Random shuffle-Dyck-3 strings over ()[]{} for the corpus; membership itself is <see cref="DyckTask.IsMatched"/>,
+/// the task's own definition, so corpus and task can never disagree on what "balanced" means.
+/// </summary>
 public static class ShuffleDyck
 {
     private const string Open = "([{";
     private const string Close = ")]}";
-
-    /// <summary>True when every kind's running depth never goes negative and ends at zero.</summary>
-    public static bool IsBalanced(string s)
-    {
-        Span<int> depth = stackalloc int[3];
-        foreach (char c in s)
-        {
-            int o = Open.IndexOf(c), k = Close.IndexOf(c);
-            if (o >= 0) depth[o]++;
-            else if (k >= 0 && --depth[k] < 0) return false;
-        }
-        return depth[0] == 0 && depth[1] == 0 && depth[2] == 0;
-    }
 
     /// <summary>A random balanced string with the given number of bracket pairs.</summary>
     public static string Balanced(Random random, int pairs)
@@ -64,7 +56,7 @@ public static class ShuffleDyck
                     break;
             }
             var s = new string(chars.ToArray());
-            if (s.Length > 0 && !IsBalanced(s)) return s;
+            if (s.Length > 0 && !DyckTask.IsMatched(s)) return s;
         }
         // Unreachable in practice; a dangling opener is always unbalanced.
         return balanced + "(";

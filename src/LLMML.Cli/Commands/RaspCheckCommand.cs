@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Library;
+using LLMML.Rasp.Torch.Verification;
 using Spectre.Console;
 
 namespace LLMML.Cli.Commands;
@@ -18,16 +20,19 @@ internal static class RaspCheckCommand
         var json = CommonOptions.Json();
         var command = new Command("check", "Compare compiled models (float32) and the IR oracle with the evaluator on random inputs of every length.")
             { all, program, maxLen, inputs, seed, json };
-        command.SetAction(parse =>
+        command.SetAction((parse, ct) =>
         {
             var name = parse.GetValue(program);
             if (!parse.GetValue(all) && name is null)
             {
                 Console.Error.WriteLine("error: give --all or --program NAME.");
-                return 2;
+                return Task.FromResult(2);
             }
             var entries = name is null ? ProgramCatalog.All : [ProgramCatalog.Get(name)];
-            var reports = entries.Select(e => RaspCliSupport.Check(e, parse.GetValue(maxLen), parse.GetValue(inputs), e.Causal, parse.GetValue(seed))).ToList();
+            var n = parse.GetValue(maxLen);
+            var reports = entries.Select(e => AgreementCheck.Run(e.Name, e.Build(n),
+                new RaspCompilerOptions { Vocabulary = e.Vocabulary, MaxLength = n, Causal = e.Causal },
+                parse.GetValue(inputs), parse.GetValue(seed), cancellationToken: ct)).ToList();
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(reports, RaspCliSupport.Json));
             else
             {
@@ -37,7 +42,7 @@ internal static class RaspCheckCommand
                         r.OracleAgreement.ToString("P2"), Markup.Escape(r.FirstMismatch ?? "-"));
                 AnsiConsole.Write(table);
             }
-            return reports.All(r => r.ModelAgreement == 1 && r.OracleAgreement == 1) ? 0 : 1;
+            return Task.FromResult(reports.All(r => r.ModelAgreement == 1 && r.OracleAgreement == 1) ? 0 : 1);
         });
         return command;
     }

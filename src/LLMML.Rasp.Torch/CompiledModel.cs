@@ -60,11 +60,18 @@ public sealed class CompiledModel : IDisposable
         return DecodeVariable(final, Config.Output, inputs.Select(i => i.Count).ToArray());
     }
 
-    /// <summary>Runs a batch and returns the residual streams [B, T, d] after the embedding and each layer.</summary>
+    /// <summary>
+    /// Runs a batch and returns the residual streams [B, T, d] after the embedding (index 0) and after
+    /// each layer (1..L). Call inside a dispose scope (and no_grad); the tensors belong to the caller.
+    /// </summary>
     public List<Tensor> Residuals(Tensor tokenIds) => Transformer.ForwardWithResiduals(tokenIds);
 
-    /// <summary>Decodes a variable from a residual stream [B, T, d]: argmax of its one-hot (None if all &lt; 0.5) or its scalar.</summary>
-    public RaspValue[][] DecodeVariable(Tensor residual, string variable, IReadOnlyList<int> lengths)
+    /// <summary>
+    /// Decodes a variable from a residual stream [B, T, d]: argmax of its one-hot (None if all &lt; 0.5)
+    /// or its scalar. <paramref name="firstPosition"/> is where input token 0 sits: 1 for the compiled
+    /// model's own stream (BOS at 0), 0 for e.g. an adapter's image of an LM stream without BOS.
+    /// </summary>
+    public RaspValue[][] DecodeVariable(Tensor residual, string variable, IReadOnlyList<int> lengths, int firstPosition = 1)
     {
         var v = Config.Variable(variable);
         using var slice = residual.narrow(2, v.Start, v.Count).to(float32).cpu().contiguous(); // [B, T, count]
@@ -74,15 +81,16 @@ public sealed class CompiledModel : IDisposable
         for (var b = 0; b < lengths.Count; b++)
         {
             result[b] = new RaspValue[lengths[b]];
-            for (var p = 1; p <= lengths[b]; p++)
+            for (var i = 0; i < lengths[b]; i++)
             {
+                var p = i + firstPosition;
                 var baseIdx = (b * t + p) * v.Count;
-                if (v.Encoding == RaspEncoding.Numerical) { result[b][p - 1] = data[baseIdx]; continue; }
+                if (v.Encoding == RaspEncoding.Numerical) { result[b][i] = data[baseIdx]; continue; }
                 var best = -1;
                 var bestValue = 0.5f;
-                for (var i = 0; i < v.Count; i++)
-                    if (data[baseIdx + i] > bestValue) { bestValue = data[baseIdx + i]; best = i; }
-                result[b][p - 1] = best < 0 ? RaspValue.None : v.Values[best];
+                for (var k = 0; k < v.Count; k++)
+                    if (data[baseIdx + k] > bestValue) { bestValue = data[baseIdx + k]; best = k; }
+                result[b][i] = best < 0 ? RaspValue.None : v.Values[best];
             }
         }
         return result;
@@ -92,8 +100,8 @@ public sealed class CompiledModel : IDisposable
     /// Decodes every variable of a residual stream [B, T, d] (from any layer): the RASP trace,
     /// variable name → per input, per position value. Variables not yet written decode to None / 0.
     /// </summary>
-    public Dictionary<string, RaspValue[][]> DecodeTrace(Tensor residual, IReadOnlyList<int> lengths) =>
-        Config.Variables.ToDictionary(v => v.Name, v => DecodeVariable(residual, v.Name, lengths));
+    public Dictionary<string, RaspValue[][]> DecodeTrace(Tensor residual, IReadOnlyList<int> lengths, int firstPosition = 1) =>
+        Config.Variables.ToDictionary(v => v.Name, v => DecodeVariable(residual, v.Name, lengths, firstPosition));
 
     public void Dispose() => Transformer.Dispose();
 }

@@ -69,6 +69,10 @@ public class TorchAgreementTests
             using var _ = torch.no_grad();
             var states = model.Residuals(model.Encode([input]));
             states.Should().HaveCount(compiled.LayerCount + 1);
+            // Without the BOS position (as an adapter's image of an LM stream would be), firstPosition 0.
+            var withoutBos = states[^1].narrow(1, 1, input.Length);
+            model.DecodeVariable(withoutBos, model.Config.Output, [input.Length], firstPosition: 0)[0]
+                .Should().Equal(model.Run([input])[0]);
             for (var l = 0; l < states.Count; l++)
             {
                 var data = states[l].data<float>().ToArray();

@@ -116,7 +116,10 @@ public class CitationFeaturizerTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Training);
         var probe = ml.Data.LoadFromEnumerable(Training.Append(new Paper { PaperId = "new", References = ["e", "a"] }));
-        var pipeline = ml.Transforms.FeaturizeCitations(Options()).Append(ml.Transforms.NormalizeMinMax("Scaled", "CitationFeatures"));
+        var options = Options();
+        options.TargetFields = ["ML"];
+        options.Features = CitationFeatureKinds.Counts | CitationFeatureKinds.Hits | CitationFeatureKinds.ReferenceFieldShares;
+        var pipeline = ml.Transforms.FeaturizeCitations(options).Append(ml.Transforms.NormalizeMinMax("Scaled", "CitationFeatures"));
         var model = pipeline.Fit(data);
         var before = Vectors(model.Transform(probe), "Scaled");
         var dir = Directory.CreateTempSubdirectory("llmml-cit-model-").FullName;
@@ -127,6 +130,7 @@ public class CitationFeaturizerTests
             var featurizer = (CitationFeaturizerTransformer)((IEnumerable<ITransformer>)model).First();
             featurizer.Save(alone);
             var loaded = LlmModels.Load<CitationFeaturizerTransformer>(ml, alone);
+            loaded.FeatureNames.Should().Equal("citations", "references", "hits_hub", "hits_authority", "reference_share:ML");
             Vectors(loaded.Transform(probe)).Should().BeEquivalentTo(Vectors(featurizer.Transform(probe)), o => o.WithStrictOrdering());
 
             var zip = Path.Combine(dir, "pipeline.zip");

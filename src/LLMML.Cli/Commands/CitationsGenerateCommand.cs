@@ -19,7 +19,7 @@ internal static class CitationsGenerateCommand
         {
             outPath, seeds, nodes, edges, seed,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CitationsCliOptions.Guard(() =>
         {
             var s = AclLikeGraphGenerator.Generate(new AclLikeGraphOptions
             {
@@ -31,7 +31,7 @@ internal static class CitationsGenerateCommand
             File.WriteAllLines(seedsPath, Enumerable.Range(0, s.Graph.NodeCount).Where(i => s.IsSeed[i]).Select(i => s.Graph.PaperIds[i]));
             AnsiConsole.MarkupLineInterpolated($"{s.Graph.NodeCount:N0} papers, {s.Graph.EdgeCount:N0} citations → [green]{path}[/]; seed ids → [green]{seedsPath}[/]");
             return 0;
-        });
+        }));
         return command;
     }
 }

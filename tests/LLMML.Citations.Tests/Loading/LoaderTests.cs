@@ -165,6 +165,22 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void An_OpenAlex_api_page_with_results_is_read_work_by_work()
+    {
+        var path = Write("page.json", """
+            {"meta": {"count": 2},
+             "results": [
+               {"id": "https://openalex.org/W10", "publication_year": 2021, "referenced_works": ["https://openalex.org/W11"]},
+               {"id": "https://openalex.org/W11", "publication_year": 2019, "referenced_works": []}
+             ]}
+            """);
+        var r = CitationLoader.Load(path, CitationFormat.OpenAlex);
+        r.Graph.NodeCount.Should().Be(2);
+        r.Graph.Cites(r.Graph.IndexOf("W10"), r.Graph.IndexOf("W11")).Should().BeTrue();
+        r.Graph.YearOf(r.Graph.IndexOf("W11")).Should().Be(2019);
+    }
+
+    [Fact]
     public void Long_lines_across_buffer_refills_are_read_whole()
     {
         var refs = string.Join(",", Enumerable.Range(0, 5000).Select(i => $"\"r{i}\""));

@@ -5,6 +5,7 @@ var root = new RootCommand("LLMML: interpretability research methods as ML.NET c
 {
     InfoCommand.Create(),
     TasksCommand.Create(),
+    EvalCommand.Create(),
     RaspCommand.Create(),
     PretrainCommand.Create(),
     BenchLmCommand.Create(),

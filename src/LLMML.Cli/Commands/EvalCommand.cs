@@ -63,6 +63,12 @@ internal static class EvalCommand
                 Console.Error.WriteLine("llmml eval: cancelled.");
                 return Task.FromResult(130);
             }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException or NotSupportedException)
+            {
+                // Bad input (unknown task, missing or corrupt checkpoint, prompt too long): the message says what to fix.
+                Console.Error.WriteLine($"llmml eval: {e.Message}");
+                return Task.FromResult(2);
+            }
         });
         return command;
     }
@@ -73,7 +79,8 @@ internal static class EvalCommand
         var llm = ml.Llm();
         var task = llm.Tasks.Get(taskName);
         var data = llm.Tasks.Load(task.Name, split, limit);
-        var closed = task.AnswerSet is not null;
+        // Score the answer set only where the split's answers are all in it (otherwise there is no Label to compare with).
+        var closed = task.IsClosed(split);
         var options = ScoreAnswersOptions.ForTask(task, closed, modelDirectory);
         options.BatchSize = batchSize;
         options.Generate = generate;
@@ -107,7 +114,8 @@ internal static class EvalCommand
         void Row(string name, JsonNode? value)
         {
             if (value is null) return;
-            var text = value is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("G6", CultureInfo.InvariantCulture) : value.ToJsonString();
+            var text = value is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("G6", CultureInfo.InvariantCulture)
+                : value is JsonValue t && t.TryGetValue<string>(out var str) ? str : value.ToJsonString();
             table.AddRow(Markup.Escape(name), Markup.Escape(text));
         }
         foreach (var key in new[] { "task", "split", "rows", "accuracy", "exactMatchAccuracy" }) Row(key, result[key]);

@@ -17,15 +17,18 @@ internal static class JsonRecordReader
     /// <see cref="InvalidOperationException"/> or <see cref="KeyNotFoundException"/> from <paramref name="parse"/> marks that
     /// record malformed (reported with its line, counted, skipped whole).
     /// </summary>
+    /// <remarks><paramref name="fastParse"/>, when given, is tried first on each JSONL line's bytes; returning false
+    /// hands the line to the general path.</remarks>
     public static void Read(string path, LoadDiagnostics diagnostics, Action<JsonElement, List<PaperRecord>> parse,
-        Action<PaperRecord> commit, IProgress<ProgressUpdate>? progress, CancellationToken ct)
+        Action<PaperRecord> commit, IProgress<ProgressUpdate>? progress, CancellationToken ct,
+        Func<ReadOnlyMemory<byte>, List<PaperRecord>, bool>? fastParse = null)
     {
         Read(path, diagnostics, element =>
         {
             var papers = new List<PaperRecord>(1);
             parse(element, papers);
             foreach (var p in papers) commit(p);
-        }, (lines, first) => ParseBatch(lines, first, parse), commit, progress, ct);
+        }, (lines, first) => ParseBatch(lines, first, parse, fastParse), commit, progress, ct);
     }
 
     private static void Read(string path, LoadDiagnostics diagnostics, Action<JsonElement> onRecord,
@@ -113,12 +116,16 @@ internal static class JsonRecordReader
         Flush();
     }
 
-    private static ParsedLine[] ParseBatch(List<ReadOnlyMemory<byte>> lines, long[] numbers, Action<JsonElement, List<PaperRecord>> parse)
+    private static ParsedLine[] ParseBatch(List<ReadOnlyMemory<byte>> lines, long[] numbers, Action<JsonElement, List<PaperRecord>> parse,
+        Func<ReadOnlyMemory<byte>, List<PaperRecord>, bool>? fastParse)
     {
         var results = new ParsedLine[lines.Count];
         Parallel.For(0, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => 0, (i, _, local) =>
         {
-            results[i] = ParseLine(lines[i], numbers[i], parse);
+            var fast = new List<PaperRecord>(1);
+            results[i] = fastParse is not null && fastParse(lines[i], fast)
+                ? new ParsedLine(numbers[i], fast, null)
+                : ParseLine(lines[i], numbers[i], parse);
             return local;
         }, _ => { });
         return results;

@@ -48,7 +48,13 @@ public static class SemanticScholarLoader
                 + ReadLinks(element, "citations", "citingPaper", record.Citations, fieldParts, fieldPath);
             if (missing > 0) Interlocked.Add(ref unresolved, missing);
             papers.Add(record);
-        }, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken);
+        }, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken, (line, papers) =>
+        {
+            if (SemanticScholarFastParser.TryParse(line.Span, fieldPath, out int missing) is not { } fast) return false;
+            if (missing > 0) Interlocked.Add(ref unresolved, missing);
+            papers.Add(fast);
+            return true;
+        });
         diagnostics.UnresolvedLinks += unresolved;
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;

@@ -90,6 +90,37 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void S2_jsonl_fast_path_and_json_array_general_path_agree()
+    {
+        string[] records =
+        [
+            """{"paperId": "A", "corpusId": 1, "year": 2020, "track": "IA", "title": "x", "authors": [{"name": "n"}], "references": [{"citedPaper": {"paperId": "B", "year": 2018, "track": "ML"}, "isInfluential": true, "intents": ["background", "methodology"], "contexts": ["..."]}, {"citedPaper": {"paperId": null, "corpusId": 77}}, {"paperId": "C", "year": null}], "citations": [{"citingPaper": null}, {"citingPaper": {"corpusId": 5}, "isInfluential": false, "intents": []}]}""",
+            """{"corpusId": 9, "year": 2021, "track": null, "references": [{"citedPaper": {"paperId": "A"}, "intents": [["result"]], "paperId": "ignored"}]}""",
+            """{"paperId": "D", "year": "2019", "references": [{"paperId": "A", "intents": ["result comparison"]}]}""",
+            """{"paperId": "E", "year": 1, "references": []}""",
+        ];
+        var jsonl = LoadS2(Write("fast.jsonl", string.Join("\n", records)));
+        var array = LoadS2(Write("general.json", "[" + string.Join(",\n", records) + "]"));
+        array.Diagnostics.MalformedCount.Should().Be(1);
+        jsonl.Diagnostics.MalformedCount.Should().Be(1);
+        jsonl.Diagnostics.UnresolvedLinks.Should().Be(array.Diagnostics.UnresolvedLinks).And.Be(1);
+        var a = jsonl.Graph;
+        var b = array.Graph;
+        a.PaperIds.Should().Equal(b.PaperIds);
+        for (int u = 0; u < a.NodeCount; u++)
+        {
+            a.ReferencesOf(u).ToArray().Should().Equal(b.ReferencesOf(u).ToArray());
+            a.ReferenceFlagsOf(u).ToArray().Should().Equal(b.ReferenceFlagsOf(u).ToArray());
+            a.YearOf(u).Should().Be(b.YearOf(u));
+            a.FieldNameOf(u).Should().Be(b.FieldNameOf(u));
+        }
+        a.Cites(a.IndexOf("A"), a.IndexOf("77")).Should().BeTrue("a null paperId falls back to corpusId");
+        a.ReferenceFlagsOf(a.IndexOf("9"))[0].Should().Be(EdgeFlags.Annotated | EdgeFlags.Result);
+    }
+
+    private static GraphLoadResult LoadS2(string path) => SemanticScholarLoader.Load(path, new CitationLoadOptions { FieldProperty = "track" });
+
+    [Fact]
     public void S2_json_array_and_data_wrapped_files_are_read_too()
     {
         var array = Write("s2.json", """

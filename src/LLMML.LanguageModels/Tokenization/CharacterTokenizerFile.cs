@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

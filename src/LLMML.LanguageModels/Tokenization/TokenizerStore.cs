@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;

@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using System.Text;
 using System.Text.Json;
 using TorchSharp;
@@ -52,7 +53,7 @@ public static class TrainingCheckpoint
 
     internal static void Write(string path, nn.Module model, OptimizerHelper optimizer, TrainingCheckpointInfo info)
     {
-        Tokenization.AtomicFile.Write(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);

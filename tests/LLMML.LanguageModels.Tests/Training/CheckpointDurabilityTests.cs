@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using LLMML.LanguageModels.Tokenization;
 using LLMML.LanguageModels.Training;
 using TorchSharp;

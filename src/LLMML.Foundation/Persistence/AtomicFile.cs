@@ -1,12 +1,14 @@
-namespace LLMML.LanguageModels.Tokenization;
+namespace LLMML.Foundation.Persistence;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the complete new content, never a torn
 /// write: the bytes go to a temporary file in the same directory, are flushed to disk, then renamed over
-/// the target (rename within one file system is atomic on POSIX and NTFS).
+/// the target (rename within one file system is atomic on POSIX and NTFS). Every LLMML writer of a file a
+/// user keeps (archives, checkpoints, tokenizers) goes through here, so nothing saved is ever half-written.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Runs <paramref name="write"/> on a temporary file and renames it over <paramref name="path"/>.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);
@@ -30,5 +32,6 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> atomically.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 }

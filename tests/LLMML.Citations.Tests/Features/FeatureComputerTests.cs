@@ -94,7 +94,8 @@ public class FeatureComputerTests
         foreach (var r in refs) b.AddCitation(added, r);
         var extended = b.Build();
         var pr = PageRank.Compute(extended);
-        Get("pagerank").Should().BeApproximately((float)pr[added], 2e-3f);
+        // The floor uses n papers, the extended graph n + 1: they agree to O(1/n) relative (here n = 30).
+        Get("pagerank").Should().BeApproximately((float)pr[added], (float)pr[added] * 0.05f);
         Get("core_number").Should().BeLessThanOrEqualTo(CoreNumber.Compute(extended)[added]);
         Get("clustering").Should().BeApproximately((float)Clustering.Compute(extended)[added], 1e-6f);
     }

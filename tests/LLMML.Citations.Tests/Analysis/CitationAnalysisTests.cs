@@ -73,6 +73,12 @@ public class CitationAnalysisTests
 
         var centrality = analysis.CentralityDistribution();
         centrality.Columns.Select(c => c.Name).Should().Equal("year", "field", "papers", "median", "q1", "q3", "zero_share");
+        // Only paper 0 lies on shortest paths (2→1, 3→1, 4→1): betweenness 3 / ((6−1)(6−2)) = 0.15; IA 2021 = {0, 2}.
+        var ia = Row(centrality, 2021, "IA");
+        ((double)ia[3]).Should().BeApproximately(0.075, 1e-12);
+        ((double)ia[4]).Should().BeApproximately(0.0375, 1e-12);
+        ((double)ia[5]).Should().BeApproximately(0.1125, 1e-12);
+        ((double)ia[6]).Should().Be(0.5);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ var root = new RootCommand("LLMML: interpretability research methods as ML.NET c
     EvalCommand.Create(),
     RaspCommand.Create(),
     PretrainCommand.Create(),
-    BenchLmCommand.Create(),
+    BenchCommand.Create(),
     CitationsCommand.Create(),
 };
 try

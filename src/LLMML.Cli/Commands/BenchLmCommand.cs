@@ -31,7 +31,7 @@ internal static class BenchLmCommand
             if (parse.GetValue(threads) is { } n and > 0) torch.set_num_threads(n);
             return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge));
         });
-        return new Command("bench", "Benchmarks.") { lm };
+        return lm;
     }
 
     private const int Batch = 8;

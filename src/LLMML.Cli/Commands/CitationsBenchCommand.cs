@@ -7,16 +7,16 @@ namespace LLMML.Cli.Commands;
 
 /// <summary>
 /// The citation benchmark on the synthetic 185K-paper graph: a table beside networkx's figures, and JSON.
-/// Mounted as `llmml citations bench`; <see cref="Create"/> with name "citations" mounts it under a `bench` parent.
+/// Mounted as `llmml bench citations`.
 /// </summary>
 internal static class CitationsBenchCommand
 {
-    public static Command Create(string name = "citations")
+    public static Command Create()
     {
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
         var reps = new Option<int>("--repetitions") { Description = "Timed runs per step (median reported) after one warm-up.", DefaultValueFactory = _ => 3 };
         var nodes = new Option<int>("--nodes") { Description = "Papers in the synthetic graph.", DefaultValueFactory = _ => 185_384 };
-        var command = new Command(name, "Benchmark citation features on the synthetic ACL-like graph (185K papers, ~790K citations) against the issue's targets and networkx.")
+        var command = new Command("citations", "Benchmark citation features on the synthetic ACL-like graph (185K papers, ~790K citations) against the issue's targets and networkx.")
         {
             json, reps, nodes,
         };

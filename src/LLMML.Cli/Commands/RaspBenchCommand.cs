@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace LLMML.Cli.Commands;
 
-/// <summary>`llmml rasp bench`: compile time and model size of every library program at several maximum lengths.</summary>
+/// <summary>`llmml bench rasp`: compile time and model size of every library program at several maximum lengths.</summary>
 internal static class RaspBenchCommand
 {
     public static Command Create()
@@ -13,7 +13,7 @@ internal static class RaspBenchCommand
         var lengths = new Option<string>("--lengths") { Description = "Comma-separated maximum lengths.", DefaultValueFactory = _ => "8,16,40" };
         var output = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
         var baseline = new Option<bool>("--baseline") { Description = "Also compile without map fusion and linear SequenceMap detection (tracr's constructions)." };
-        var command = new Command("bench", "Compile every library program at each maximum length; report compile time and model size.") { lengths, output, baseline };
+        var command = new Command("rasp", "Compile every library program at each maximum length; report compile time and model size.") { lengths, output, baseline };
         command.SetAction(parse =>
         {
             var ns = parse.GetValue(lengths)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();

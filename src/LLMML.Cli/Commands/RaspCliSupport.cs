@@ -9,7 +9,7 @@ using LLMML.Rasp.Torch;
 
 namespace LLMML.Cli.Commands;
 
-/// <summary>Size and timing of one compilation, as printed by `rasp compile` and `rasp bench`.</summary>
+/// <summary>Size and timing of one compilation, as printed by `rasp compile` and `bench rasp`.</summary>
 internal sealed record RaspCompileReport(
     string Program, int MaxLength, bool Causal, int Vocabulary, int DModel, int Layers, int Heads, int KeySize, int ValueSize,
     int MlpHidden, long Parameters, double CompileMilliseconds, double AssembleMilliseconds, bool Optimised = true);

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace LLMML.Cli.Commands;
 
-/// <summary>`llmml rasp …`: list, compile, check and benchmark RASP programs.</summary>
+/// <summary>`llmml rasp …`: list, compile, run and check RASP programs (the benchmark is `llmml bench rasp`).</summary>
 internal static class RaspCommand
 {
     public static Command Create() => new("rasp", "RASP programs compiled to TorchSharp transformers (tracr-style).")
@@ -11,6 +11,5 @@ internal static class RaspCommand
         RaspCompileCommand.Create(),
         RaspRunCommand.Create(),
         RaspCheckCommand.Create(),
-        RaspBenchCommand.Create(),
     };
 }

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace LLMML.Cli.Commands;
+
+/// <summary>`llmml bench …`: every benchmark in one place; each prints a table and can write JSON.</summary>
+internal static class BenchCommand
+{
+    public static Command Create() => new("bench", "Benchmarks (run with -c Release on a quiet machine).")
+    {
+        BenchLmCommand.Create(),
+        RaspBenchCommand.Create(),
+        CitationsBenchCommand.Create(),
+    };
+}

@@ -18,6 +18,7 @@ if (modelDir is null)
     modelDir = Path.Combine(Path.GetTempPath(), "llmml-taskscoring-standin");
     var recipe = OrganismRecipe.For(OrganismKind.Random);
     var tokenizer = recipe.CreateTokenizer();
+    TorchSharp.torch.manual_seed(recipe.Seed);
     using var standIn = new LanguageModel(new CausalLanguageModel(recipe.CreateConfig(tokenizer)), tokenizer);
     standIn.Save(modelDir);
     Console.WriteLine($"data/models/{organism} not found: using an UNTRAINED stand-in with the organisms' architecture ({modelDir}).");

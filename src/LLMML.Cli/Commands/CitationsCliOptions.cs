@@ -40,20 +40,6 @@ internal static class CitationsCliOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    /// <summary>Runs a command body; bad input (missing file, unknown format, malformed archive) prints one line, exit code 2.</summary>
-    public static Task<int> Guard(Func<int> body)
-    {
-        try
-        {
-            return Task.FromResult(body());
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException or KeyNotFoundException)
-        {
-            Console.Error.WriteLine($"llmml citations: {e.Message}");
-            return Task.FromResult(2);
-        }
-    }
-
     public static GraphLoadResult Load(FileInfo input, string format, string? fieldColumn, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
         CitationLoader.Load(input.FullName, CitationLoader.ParseFormat(format), new CitationLoadOptions { FieldProperty = fieldColumn }, progress, ct);
 

@@ -24,7 +24,7 @@ internal static class CitationsFeaturesCommand
         {
             input, format, field, kinds, samples, seed, targets, outPath, json,
         };
-        command.SetAction((parse, ct) => CitationsCliOptions.Guard(() =>
+        command.SetAction((parse, ct) =>
         {
             var progress = CitationsCliOptions.StageLogger();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
@@ -63,7 +63,7 @@ internal static class CitationsFeaturesCommand
                     Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
                     NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
                 }));
-                return 0;
+                return Task.FromResult(0);
             }
             CitationsCliOptions.PrintDiagnostics(load.Diagnostics, g.NodeCount, g.EdgeCount);
             var table = new Table().AddColumns("feature", "defined", "min", "median", "mean", "max");
@@ -71,8 +71,8 @@ internal static class CitationsFeaturesCommand
                 table.AddRow(s.Name, s.Defined.ToString("N0"), s.Min.ToString("G4"), s.Median.ToString("G4"), s.Mean.ToString("G4"), s.Max.ToString("G4"));
             AnsiConsole.Write(table);
             if (parse.GetValue(outPath) is { } written) AnsiConsole.MarkupLineInterpolated($"features written to [green]{written.FullName}[/]");
-            return 0;
-        }));
+            return Task.FromResult(0);
+        });
         return command;
     }
 

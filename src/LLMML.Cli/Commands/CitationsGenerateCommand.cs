@@ -19,7 +19,7 @@ internal static class CitationsGenerateCommand
         {
             outPath, seeds, nodes, edges, seed,
         };
-        command.SetAction(parse => CitationsCliOptions.Guard(() =>
+        command.SetAction(parse =>
         {
             var s = AclLikeGraphGenerator.Generate(new AclLikeGraphOptions
             {
@@ -30,8 +30,8 @@ internal static class CitationsGenerateCommand
             var seedsPath = path + ".seeds.txt";
             File.WriteAllLines(seedsPath, Enumerable.Range(0, s.Graph.NodeCount).Where(i => s.IsSeed[i]).Select(i => s.Graph.PaperIds[i]));
             AnsiConsole.MarkupLineInterpolated($"{s.Graph.NodeCount:N0} papers, {s.Graph.EdgeCount:N0} citations → [green]{path}[/]; seed ids → [green]{seedsPath}[/]");
-            return 0;
-        }));
+            return Task.FromResult(0);
+        });
         return command;
     }
 }

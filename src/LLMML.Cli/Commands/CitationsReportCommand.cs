@@ -26,7 +26,7 @@ internal static class CitationsReportCommand
         {
             input, format, field, outDir, target, papers, year, samples, seed,
         };
-        command.SetAction((parse, ct) => CitationsCliOptions.Guard(() =>
+        command.SetAction((parse, ct) =>
         {
             var progress = CitationsCliOptions.StageLogger();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
@@ -97,8 +97,8 @@ internal static class CitationsReportCommand
             }
             AnsiConsole.Write(summary);
             AnsiConsole.MarkupLineInterpolated($"tables and plots written to [green]{dir.FullName}[/] (CSI heatmap for {csiYear})");
-            return 0;
-        }));
+            return Task.FromResult(0);
+        });
         return command;
     }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LLMML.Cli.Rendering;
@@ -38,37 +37,16 @@ internal static class EvalCommand
         command.SetAction((parse, ct) =>
         {
             var asJson = parse.GetValue(json);
-            // Ctrl+C cancels between batches and generation steps (a second Ctrl+C kills the process).
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
-            {
-                signal.Cancel = !cancel.IsCancellationRequested;
-                cancel.Cancel();
-            });
             if (parse.GetValue(threads) is { } n)
             {
                 if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), n, "--threads must be at least 1.");
                 TorchSharp.torch.set_num_threads(n);
             }
-            try
-            {
-                var result = Run(parse.GetValue(model)!, parse.GetValue(task)!, parse.GetValue(split)!, parse.GetValue(limit),
-                    parse.GetValue(batchSize), parse.GetValue(maxNewTokens), !parse.GetValue(noGenerate), asJson, cancel.Token);
-                if (asJson) Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                else Print(result);
-                return Task.FromResult(0);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("llmml eval: cancelled.");
-                return Task.FromResult(130);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException or NotSupportedException)
-            {
-                // Bad input (unknown task, missing or corrupt checkpoint, prompt too long): the message says what to fix.
-                Console.Error.WriteLine($"llmml eval: {e.Message}");
-                return Task.FromResult(2);
-            }
+            var result = Run(parse.GetValue(model)!, parse.GetValue(task)!, parse.GetValue(split)!, parse.GetValue(limit),
+                parse.GetValue(batchSize), parse.GetValue(maxNewTokens), !parse.GetValue(noGenerate), asJson, ct);
+            if (asJson) Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            else Print(result);
+            return Task.FromResult(0);
         });
         return command;
     }

@@ -23,37 +23,29 @@ internal static class RaspCompileCommand
         var command = new Command("compile", "Compile a RASP program to a transformer and report its size.") { program, file, vocab, maxLen, causal, save, json };
         command.SetAction(parse =>
         {
-            try
+            var name = parse.GetValue(program);
+            var path = parse.GetValue(file);
+            if ((name is null) == (path is null)) throw new ArgumentException("Give exactly one of --program NAME or --file PATH.");
+            var entry = name is null ? null : ProgramCatalog.Get(name);
+            var n = parse.GetValue(maxLen);
+            var sop = entry is not null ? entry.Build(n) : RaspScript.Load(path!.FullName);
+            var vocabText = parse.GetValue(vocab);
+            var vocabulary = vocabText is not null ? RaspCliSupport.ParseVocabulary(vocabText)
+                : entry?.Vocabulary ?? throw new ArgumentException("--vocab is required with --file.");
+            var isCausal = parse.GetValue(causal) ?? entry?.Causal ?? false;
+            var (report, _, model) = RaspCliSupport.CompileAndAssemble(name ?? Path.GetFileNameWithoutExtension(path!.Name), sop, vocabulary, n, isCausal);
+            using var _m = model;
+            if (parse.GetValue(save) is { } dir) CompiledModelStore.Save(model, dir.FullName);
+            if (parse.GetValue(json))
             {
-                var name = parse.GetValue(program);
-                var path = parse.GetValue(file);
-                if ((name is null) == (path is null)) throw new ArgumentException("Give exactly one of --program NAME or --file PATH.");
-                var entry = name is null ? null : ProgramCatalog.Get(name);
-                var n = parse.GetValue(maxLen);
-                var sop = entry is not null ? entry.Build(n) : RaspScript.Load(path!.FullName);
-                var vocabText = parse.GetValue(vocab);
-                var vocabulary = vocabText is not null ? RaspCliSupport.ParseVocabulary(vocabText)
-                    : entry?.Vocabulary ?? throw new ArgumentException("--vocab is required with --file.");
-                var isCausal = parse.GetValue(causal) ?? entry?.Causal ?? false;
-                var (report, _, model) = RaspCliSupport.CompileAndAssemble(name ?? Path.GetFileNameWithoutExtension(path!.Name), sop, vocabulary, n, isCausal);
-                using var _m = model;
-                if (parse.GetValue(save) is { } dir) CompiledModelStore.Save(model, dir.FullName);
-                if (parse.GetValue(json))
-                {
-                    Console.WriteLine(JsonSerializer.Serialize(report, RaspCliSupport.Json));
-                    return 0;
-                }
-                var table = new Table().AddColumns("what", "value");
-                foreach (var p in typeof(RaspCompileReport).GetProperties())
-                    table.AddRow(p.Name, Markup.Escape(p.GetValue(report)?.ToString() ?? ""));
-                AnsiConsole.Write(table);
+                Console.WriteLine(JsonSerializer.Serialize(report, RaspCliSupport.Json));
                 return 0;
             }
-            catch (Exception e) when (e is RaspCompileException or RaspSyntaxException or ArgumentException or FileNotFoundException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
+            var table = new Table().AddColumns("what", "value");
+            foreach (var p in typeof(RaspCompileReport).GetProperties())
+                table.AddRow(p.Name, Markup.Escape(p.GetValue(report)?.ToString() ?? ""));
+            AnsiConsole.Write(table);
+            return 0;
         });
         return command;
     }

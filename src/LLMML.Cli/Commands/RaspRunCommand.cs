@@ -27,9 +27,7 @@ internal static class RaspRunCommand
         {
             var name = parse.GetValue(program);
             var path = parse.GetValue(file);
-            if ((name is null) == (path is null)) { Console.Error.WriteLine("error: give exactly one of --program NAME or --file PATH."); return 2; }
-            try
-            {
+            if ((name is null) == (path is null)) throw new ArgumentException("Give exactly one of --program NAME or --file PATH.");
             var words = parse.GetValue(input)!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var n = parse.GetValue(maxLen) ?? words.Length;
             var entry = name is null ? null : ProgramCatalog.Get(name);
@@ -66,15 +64,9 @@ internal static class RaspRunCommand
             table.AddRow(new[] { "model" }.Concat(compiled.Select(v => Markup.Escape(v.ToString()))).ToArray());
             foreach (var l in layers ?? [])
                 foreach (var (variable, values) in l.variables)
-                    table.AddRow(new[] { Markup.Escape($"L{l.layer} {variable}") }.Concat(values.Select(Markup.Escape)).ToArray());
+                table.AddRow(new[] { Markup.Escape($"L{l.layer} {variable}") }.Concat(values.Select(Markup.Escape)).ToArray());
             AnsiConsole.Write(table);
             return 0;
-            }
-            catch (Exception e) when (e is Rasp.Compiler.RaspCompileException or RaspSyntaxException or RaspEvaluationException or ArgumentException or FileNotFoundException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using System.Text;
 using System.Text.Json.Nodes;
 using TorchSharp;
@@ -44,10 +45,9 @@ internal static class SafetensorsFile
         }
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         var padded = (headerBytes.Length + 7) / 8 * 8;
-        var tmp = path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-        using (var writer = new BinaryWriter(stream))
+        AtomicFile.Write(path, stream =>
         {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write((ulong)padded);
             writer.Write(headerBytes);
             for (var i = headerBytes.Length; i < padded; i++) writer.Write((byte)' ');
@@ -56,7 +56,6 @@ internal static class SafetensorsFile
                 using var scope = NewDisposeScope();
                 writer.Write(tensor.detach().to(CPU).to_type(ScalarType.Float32).contiguous().bytes);
             }
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 }

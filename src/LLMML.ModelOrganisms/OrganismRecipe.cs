@@ -28,7 +28,7 @@ public sealed record OrganismRecipe
     /// <summary>Windows per optimizer step.</summary>
     public int BatchSize { get; init; } = 32;
 
-    public int Steps { get; init; } = 1600;
+    public int Steps { get; init; } = 3200;
     public double LearningRate { get; init; } = 1e-3;
     public int WarmupSteps { get; init; } = 200;
     public int Seed { get; init; } = 42;

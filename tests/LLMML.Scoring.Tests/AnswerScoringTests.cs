@@ -16,7 +16,7 @@ public sealed class AnswerScoringTests : IDisposable
 
     public AnswerScoringTests()
     {
-        naive = prompts.Select(p => Answers.Select(a => NaiveLogLikelihood(lm, p, " " + a)).ToArray()).ToArray();
+        naive = prompts.Select(p => Answers.Select(a => NaiveLogLikelihood(lm, p, " " + a + "\n")).ToArray()).ToArray();
     }
 
     public void Dispose() => lm.Dispose();
@@ -58,6 +58,20 @@ public sealed class AnswerScoringTests : IDisposable
     }
 
     [Fact]
+    public void AnEmptyTerminatorScoresTheBareAnswers()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Load(ml, Task());
+        var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions { AnswerSet = Answers, AnswerTerminator = "" }, lm).Fit(data).Transform(data);
+        var scores = Scores(scored);
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            var expected = Softmax(Answers.Select(a => NaiveLogLikelihood(lm, prompts[i], " " + a)).ToArray());
+            for (var k = 0; k < Answers.Length; k++) ((double)scores[i][k]).Should().BeApproximately(expected[k], 2e-4, $"row {i}, answer {Answers[k]}");
+        }
+    }
+
+    [Fact]
     public void GoldAnswerLogLikelihoodMatchesTheNaiveComputation()
     {
         var ml = new MLContext(seed: 1);
@@ -68,8 +82,8 @@ public sealed class AnswerScoringTests : IDisposable
         var examples = task.GetExamples(TaskSplits.Test);
         for (var i = 0; i < prompts.Length; i++)
         {
-            ((double)ll[i]).Should().BeApproximately(NaiveLogLikelihood(lm, prompts[i], " " + examples[i].Answer), 2e-4, $"row {i}");
-            tokens[i].Should().Be(1 + examples[i].Answer.Length);
+            ((double)ll[i]).Should().BeApproximately(NaiveLogLikelihood(lm, prompts[i], " " + examples[i].Answer + "\n"), 2e-4, $"row {i}");
+            tokens[i].Should().Be(1 + examples[i].Answer.Length + 1, "space, answer characters and the terminator");
         }
     }
 

@@ -26,9 +26,9 @@ public sealed class LongPromptAndCancellationTests : IDisposable
         var data = Load(ml, Task());
         var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions(), lm).Fit(data).Transform(data);
         var ll = scored.GetColumn<float>(LlmMetrics.AnswerLogLikelihoodColumn).ToArray();
-        // " 12" is 3 tokens, so 45 prompt characters fit.
-        ((double)ll[0]).Should().BeApproximately(NaiveLogLikelihood(lm, LongPrompt[^45..], " 12"), 2e-4);
-        ((double)ll[1]).Should().BeApproximately(NaiveLogLikelihood(lm, "1 + 2 =", " 3"), 2e-4);
+        // " 12\n" (answer + terminator) is 4 tokens, so 44 prompt characters fit.
+        ((double)ll[0]).Should().BeApproximately(NaiveLogLikelihood(lm, LongPrompt[^44..], " 12\n"), 2e-4);
+        ((double)ll[1]).Should().BeApproximately(NaiveLogLikelihood(lm, "1 + 2 =", " 3\n"), 2e-4);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace LLMML.Scoring.Tests;
 /// <summary>A tiny random GPT-2 over a character alphabet, a small closed-set task, and the naive reference scorer.</summary>
 internal static class TinyScoringSetup
 {
-    public const string Alphabet = "0123456789+x= ?abyesno";
+    public const string Alphabet = "0123456789+x= ?abyesno\n";
 
     /// <summary>Answers share prefixes (" 1", " 12", " 120") and differ in length, so the trie has several rows.</summary>
     public static readonly string[] Answers = ["0", "1", "2", "7", "12", "13", "120", "yes", "no"];

@@ -91,12 +91,13 @@ public sealed class AnswerScoringTransformer : LlmTransformerBase, IArchivableTr
 
     private BatchedMapping Mapping()
     {
-        var candidates = options.AnswerSet?.Select(TaskFormat.Continuation).ToArray() ?? [];
+        string Continuation(string answer) => TaskFormat.Continuation(answer) + options.AnswerTerminator;
+        var candidates = options.AnswerSet?.Select(Continuation).ToArray() ?? [];
         return new BatchedMapping("LM answer scoring", AnswerScoringColumns.Inputs(options), AnswerScoringColumns.Outputs(options), (input, output) =>
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             var prompts = input.Get<ReadOnlyMemory<char>>(options.PromptColumn).Select(p => p.ToString()).ToArray();
-            var golds = options.AnswerColumn is { } a ? input.Get<ReadOnlyMemory<char>>(a).Select(x => TaskFormat.Continuation(x.ToString())).ToArray() : null;
+            var golds = options.AnswerColumn is { } a ? input.Get<ReadOnlyMemory<char>>(a).Select(x => Continuation(x.ToString())).ToArray() : null;
 
             if (candidates.Length > 0 || golds is not null)
             {

@@ -23,6 +23,14 @@ public sealed class ScoreAnswersOptions : LlmOptionsBase
     /// <summary>The closed answer set (key order of <c>PredictedLabel</c>); null = no <c>Score</c>/<c>PredictedLabel</c> output.</summary>
     public IReadOnlyList<string>? AnswerSet { get; set; }
 
+    /// <summary>
+    /// Text scored after every answer (candidates and gold alike): log p(" " + answer + terminator | prompt). Without it a
+    /// candidate that is a token-prefix of another (" 9" of " 95" under a character tokenizer) can never score lower
+    /// than the longer one, so closed-set arg-max would favour short answers. "\n" fits line-oriented task formats;
+    /// use "" only when every answer is one token (the eigenpruning paper's setting), where no prefix problem exists.
+    /// </summary>
+    public string AnswerTerminator { get; set; } = "\n";
+
     /// <summary>Also write a greedy completion of each prompt to <c>Generated</c> (for exact-match accuracy).</summary>
     public bool Generate { get; set; }
 
@@ -73,6 +81,7 @@ public sealed class ScoreAnswersOptions : LlmOptionsBase
             if (dup is not null) throw new ArgumentException($"AnswerSet lists '{dup}' twice.", nameof(AnswerSet));
             if (set.Any(string.IsNullOrEmpty)) throw new ArgumentException("AnswerSet contains an empty answer.", nameof(AnswerSet));
         }
+        if (AnswerTerminator is null) throw new ArgumentNullException(nameof(AnswerTerminator), "AnswerTerminator must be a string (\"\" for none).");
         if (MaxNewTokens < 1) throw new ArgumentOutOfRangeException(nameof(MaxNewTokens), MaxNewTokens, "MaxNewTokens must be at least 1.");
         if (MaxLogitsPerForward < 1) throw new ArgumentOutOfRangeException(nameof(MaxLogitsPerForward), MaxLogitsPerForward, "MaxLogitsPerForward must be at least 1.");
         if (AnswerSet is null && AnswerColumn is null && !Generate)

@@ -8,7 +8,7 @@ namespace LLMML.MLNet.Tasks;
 /// of x tokens. In distribution: 5–40 space-separated tokens of x and y; the count is drawn uniformly
 /// from 0..length so every answer is common. OOD: x only, y replaced by z, lengths 41–120.
 /// </summary>
-public sealed class CountTask : LlmTask
+public sealed class CountTask : SyntheticTask
 {
     /// <summary>Longest text of any split; the answer set is 0..MaxLength.</summary>
     public const int MaxLength = 120;
@@ -18,26 +18,11 @@ public sealed class CountTask : LlmTask
 
     private readonly string[] _answerSet = Enumerable.Range(0, MaxLength + 1).Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-    /// <summary>Defines the task with the given split sizes.</summary>
+    /// <summary>Defines the task with the given split sizes (ood-x-only always has one example per length 5..120).</summary>
     public CountTask(int trainCount = 2000, int testCount = 500, int oodCount = 500, int seed = 42)
+        : base(trainCount, testCount, oodCount, seed)
     {
-        TrainCount = trainCount;
-        TestCount = testCount;
-        OodCount = oodCount;
-        Seed = seed;
     }
-
-    /// <summary>Train size.</summary>
-    public int TrainCount { get; }
-
-    /// <summary>Test size.</summary>
-    public int TestCount { get; }
-
-    /// <summary>Size of the ood-z and ood-length splits (ood-x-only has one example per length 5..120).</summary>
-    public int OodCount { get; }
-
-    /// <summary>Seed.</summary>
-    public int Seed { get; }
 
     /// <summary>The prompt for a token text.</summary>
     public static string PromptFor(string text) => $"What is the number of 'x' in this text? {text}\nAnswer:";

@@ -12,7 +12,7 @@ namespace LLMML.MLNet.Tasks;
 /// same characters that are not matched. OOD: lengths 31–90; almost-balanced negatives (a matched string with one
 /// character changed); and strings that also use the unseen pair &lt;&gt;.
 /// </remarks>
-public sealed class DyckTask : LlmTask
+public sealed class DyckTask : SyntheticTask
 {
     /// <summary>Split names of the OOD variants.</summary>
     public const string OodLength = "ood-length", OodNearBalanced = "ood-near-balanced", OodNewPair = "ood-new-pair";
@@ -24,24 +24,9 @@ public sealed class DyckTask : LlmTask
 
     /// <summary>Defines the task with the given split sizes (even numbers keep classes exactly balanced).</summary>
     public DyckTask(int trainCount = 2000, int testCount = 500, int oodCount = 500, int seed = 42)
+        : base(trainCount, testCount, oodCount, seed)
     {
-        TrainCount = trainCount;
-        TestCount = testCount;
-        OodCount = oodCount;
-        Seed = seed;
     }
-
-    /// <summary>Train size.</summary>
-    public int TrainCount { get; }
-
-    /// <summary>Test size.</summary>
-    public int TestCount { get; }
-
-    /// <summary>Size of each OOD split.</summary>
-    public int OodCount { get; }
-
-    /// <summary>Seed.</summary>
-    public int Seed { get; }
 
     /// <summary>The prompt for a bracket string.</summary>
     public static string PromptFor(string s) => $"Are parenthesis here correctly matched? {s}\nAnswer:";

@@ -6,7 +6,7 @@ namespace LLMML.MLNet.Tasks;
 /// int-add-long, the addition task of the tracr-injection paper: "{i} + {j} =" with i, j &lt; 450.
 /// Train and test are disjoint samples of the 202,500 pairs; three OOD splits probe generalisation.
 /// </summary>
-public sealed class LongAdditionTask : LlmTask
+public sealed class LongAdditionTask : SyntheticTask
 {
     /// <summary>Operands of train/test range over 0 ≤ i, j &lt; 450.</summary>
     public const int OperandLimit = 450;
@@ -18,25 +18,10 @@ public sealed class LongAdditionTask : LlmTask
 
     /// <summary>Defines the task with the given split sizes.</summary>
     public LongAdditionTask(int trainCount = 8000, int testCount = 2000, int oodCount = 500, int seed = 42)
+        : base(trainCount, testCount, oodCount, seed)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(trainCount + testCount, OperandLimit * OperandLimit);
-        TrainCount = trainCount;
-        TestCount = testCount;
-        OodCount = oodCount;
-        Seed = seed;
     }
-
-    /// <summary>Train size.</summary>
-    public int TrainCount { get; }
-
-    /// <summary>Test size.</summary>
-    public int TestCount { get; }
-
-    /// <summary>Size of each OOD split.</summary>
-    public int OodCount { get; }
-
-    /// <summary>Seed (each split derives its own stream from it).</summary>
-    public int Seed { get; }
 
     /// <inheritdoc />
     public override string Name => "int-add-long";

@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LLMML.LanguageModels.Modeling;
@@ -129,7 +130,7 @@ internal static class HfConfigFile
         config.Validate();
         var file = Directory.Exists(path) || !path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Path.Combine(path, FileName) : path;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        File.WriteAllText(file, ToJson(config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllBytes(file, System.Text.Encoding.UTF8.GetBytes(ToJson(config).ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
     }
 
     public static JsonObject ToJson(TransformerConfig c)

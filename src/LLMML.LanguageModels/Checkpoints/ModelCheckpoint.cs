@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LLMML.LanguageModels.Modeling;
@@ -80,7 +81,7 @@ public static class ModelCheckpoint
                 }
             }
             var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = total }, ["weight_map"] = weightMap };
-            File.WriteAllText(Path.Combine(directory, IndexFile), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllBytes(Path.Combine(directory, IndexFile), System.Text.Encoding.UTF8.GetBytes(index.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
         }
         finally
         {

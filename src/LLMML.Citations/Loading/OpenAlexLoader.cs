@@ -19,10 +19,7 @@ public static class OpenAlexLoader
     {
         var fieldPath = options?.FieldProperty;
         var fieldParts = fieldPath?.Split('.');
-        var builder = new CitationGraphBuilder();
-        var diagnostics = new LoadDiagnostics();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        long unresolved = 0;
+        var graph = new RecordGraphAssembler();
         void Parse(JsonElement element, List<PaperRecord> papers)
         {
             if (element.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array && !element.TryGetProperty("id", out _))
@@ -40,18 +37,14 @@ public static class OpenAlexLoader
             if (JsonFields.Array(element, "referenced_works") is { } refs)
                 foreach (var r in refs.EnumerateArray())
                 {
-                    if (r.ValueKind == JsonValueKind.Null) { Interlocked.Increment(ref unresolved); continue; }
+                    if (r.ValueKind == JsonValueKind.Null) { graph.AddUnresolved(1); continue; }
                     if (r.ValueKind != JsonValueKind.String) throw new FormatException($"'referenced_works' should hold work ids, found {r.ValueKind}");
                     record.References.Add(new LinkedPaper(Strip(r.GetString())!, EdgeFlags.None));
                 }
             papers.Add(record);
         }
-        JsonRecordReader.Read(path, diagnostics, Parse, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken);
-        diagnostics.UnresolvedLinks += unresolved;
-        var graph = builder.Build();
-        diagnostics.SelfCitations = builder.SelfCitations;
-        diagnostics.DuplicateEdges = builder.DuplicateEdges;
-        return new GraphLoadResult(graph, diagnostics);
+        JsonRecordReader.Read(path, graph.Diagnostics, Parse, graph.Commit, progress, cancellationToken);
+        return graph.Finish();
     }
 
     private static string? Strip(string? id) =>

@@ -19,11 +19,8 @@ public static class S2orcLoader
     {
         var fieldPath = options?.FieldProperty ?? DefaultFieldProperty;
         var fieldParts = fieldPath.Split('.');
-        var builder = new CitationGraphBuilder();
-        var diagnostics = new LoadDiagnostics();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        long unresolved = 0;
-        JsonRecordReader.Read(path, diagnostics, (element, papers) =>
+        var graph = new RecordGraphAssembler();
+        JsonRecordReader.Read(path, graph.Diagnostics, (element, papers) =>
         {
             var record = new PaperRecord
             {
@@ -32,14 +29,10 @@ public static class S2orcLoader
                 Field = JsonFields.Field(element, fieldParts, fieldPath),
             };
             int missing = Ids(element, "outbound_citations", record.References) + Ids(element, "inbound_citations", record.Citations);
-            if (missing > 0) Interlocked.Add(ref unresolved, missing);
+            graph.AddUnresolved(missing);
             papers.Add(record);
-        }, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken);
-        diagnostics.UnresolvedLinks += unresolved;
-        var graph = builder.Build();
-        diagnostics.SelfCitations = builder.SelfCitations;
-        diagnostics.DuplicateEdges = builder.DuplicateEdges;
-        return new GraphLoadResult(graph, diagnostics);
+        }, graph.Commit, progress, cancellationToken);
+        return graph.Finish();
     }
 
     // Returns the number of null ids.

@@ -25,16 +25,13 @@ public static class SemanticScholarLoader
     {
         var fieldPath = options?.FieldProperty ?? DefaultFieldProperty;
         var fieldParts = fieldPath.Split('.');
-        var builder = new CitationGraphBuilder();
-        var diagnostics = new LoadDiagnostics();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        long unresolved = 0;
-        JsonRecordReader.Read(path, diagnostics, (element, papers) =>
+        var graph = new RecordGraphAssembler();
+        JsonRecordReader.Read(path, graph.Diagnostics, (element, papers) =>
         {
             if (element.TryGetProperty("citingcorpusid", out _))
             {
                 if (ReadEdgeRecord(element) is { } edge) papers.Add(edge);
-                else Interlocked.Increment(ref unresolved);
+                else graph.AddUnresolved(1);
                 return;
             }
             var record = new PaperRecord
@@ -46,20 +43,16 @@ public static class SemanticScholarLoader
             };
             int missing = ReadLinks(element, "references", "citedPaper", record.References, fieldParts, fieldPath)
                 + ReadLinks(element, "citations", "citingPaper", record.Citations, fieldParts, fieldPath);
-            if (missing > 0) Interlocked.Add(ref unresolved, missing);
+            graph.AddUnresolved(missing);
             papers.Add(record);
-        }, record => record.CommitTo(builder, diagnostics, seen), progress, cancellationToken, (line, papers) =>
+        }, graph.Commit, progress, cancellationToken, (line, papers) =>
         {
             if (SemanticScholarFastParser.TryParse(line.Span, fieldPath, out int missing) is not { } fast) return false;
-            if (missing > 0) Interlocked.Add(ref unresolved, missing);
+            graph.AddUnresolved(missing);
             papers.Add(fast);
             return true;
         });
-        diagnostics.UnresolvedLinks += unresolved;
-        var graph = builder.Build();
-        diagnostics.SelfCitations = builder.SelfCitations;
-        diagnostics.DuplicateEdges = builder.DuplicateEdges;
-        return new GraphLoadResult(graph, diagnostics);
+        return graph.Finish();
     }
 
     // Returns the number of unresolved links (no id).

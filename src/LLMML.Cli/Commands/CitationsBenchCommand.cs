@@ -1,3 +1,4 @@
+using LLMML.Cli.Rendering;
 using System.CommandLine;
 using LLMML.Citations.Benchmarks;
 using LLMML.Citations.Synthetic;
@@ -24,7 +25,7 @@ internal static class CitationsBenchCommand
         {
             int n = parse.GetValue(nodes);
             var graph = new AclLikeGraphOptions { Nodes = n, Seeds = (int)Math.Round(n * 9255.0 / 185_384), Edges = (int)Math.Round(n * 786_376.0 / 185_384) };
-            var result = CitationBenchmark.Run(graph, Math.Max(1, parse.GetValue(reps)), null, CitationsCliOptions.StageLogger(), ct);
+            var result = CitationBenchmark.Run(graph, Math.Max(1, parse.GetValue(reps)), null, ConsoleProgress.Stages(), ct);
             var table = new Table().AddColumns("step", "LLMML wall (s)", "LLMML CPU (s)", "target (s)", "networkx 3.6 (s)");
             foreach (var s in result.Steps)
             {

@@ -54,17 +54,6 @@ internal static class CitationsCliOptions
     }
 
     /// <summary>Prints each new stage to stderr, so stdout stays clean for --json.</summary>
-    public static IProgress<ProgressUpdate> StageLogger()
-    {
-        string? last = null;
-        return new Progress<ProgressUpdate>(u =>
-        {
-            if (u.Stage == last) return;
-            last = u.Stage;
-            Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {u.Stage}");
-        });
-    }
-
     public static void PrintDiagnostics(LoadDiagnostics d, int nodes, int edges)
     {
         var table = new Table().AddColumns("input", "value");

@@ -1,3 +1,4 @@
+using LLMML.Cli.Rendering;
 using System.CommandLine;
 using System.Text.Json;
 using LLMML.Citations.Analysis;
@@ -26,7 +27,7 @@ internal static class CitationsFeaturesCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var progress = CitationsCliOptions.StageLogger();
+            var progress = ConsoleProgress.Stages();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
             var g = load.Graph;
             var options = new CitationFeatureOptions

@@ -1,3 +1,4 @@
+using LLMML.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using LLMML.Citations.Analysis;
@@ -28,7 +29,7 @@ internal static class CitationsReportCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var progress = CitationsCliOptions.StageLogger();
+            var progress = ConsoleProgress.Stages();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
             var g = load.Graph;
             if (g.FieldNames.Count == 0)

@@ -36,6 +36,21 @@ internal static class ConsoleProgress
         return result;
     }
 
+    /// <summary>
+    /// One stderr line per new stage, nothing redrawn: for work whose own output is a timing table (benchmarks) or
+    /// that runs unattended, where a live bar would cost time or clutter a log.
+    /// </summary>
+    public static IProgress<ProgressUpdate> Stages()
+    {
+        string? last = null;
+        return new SynchronousProgress(update =>
+        {
+            if (update.Stage == last) return;
+            last = update.Stage;
+            Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {update.Stage}");
+        });
+    }
+
     private static string Describe(ProgressUpdate update)
     {
         if (update.Metrics is null || update.Metrics.Count == 0) return update.Stage;

@@ -1,3 +1,4 @@
+using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Checkpoints;
 using LLMML.LanguageModels.Modeling;
 using LLMML.LanguageModels.Tokenization;
@@ -78,19 +79,66 @@ public sealed class LanguageModel : IDisposable
     public IReadOnlyList<float[]> ContinuationLogProbabilities(IReadOnlyList<(string Prompt, string Continuation)> pairs, int batchSize = 16, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        var prompts = new List<IReadOnlyList<int>>();
-        var continuations = new List<IReadOnlyList<int>>();
-        foreach (var (prompt, continuation) in pairs)
-        {
-            var p = EncodePrompt(prompt);
-            var full = Encode(prompt + continuation);
-            IReadOnlyList<int> c = full.Count >= p.Count && full.Take(p.Count).SequenceEqual(p)
-                ? full.Skip(p.Count).ToArray()
-                : StripBos(Encode(continuation));
-            prompts.Add(p);
-            continuations.Add(c);
-        }
+        var encoded = pairs.Select(p => EncodeContinuation(p.Prompt, p.Continuation)).ToArray();
+        var prompts = encoded.Select(e => (IReadOnlyList<int>)e.Prompt).ToArray();
+        var continuations = encoded.Select(e => (IReadOnlyList<int>)e.Answer).ToArray();
         return ContinuationScorer.LogProbabilities(Model, prompts, continuations, batchSize, PadId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Token ids of a prompt and of the continuation after it: the continuation's tokens are those of
+    /// tokenize(prompt + continuation) after tokenize(prompt) when that is a prefix (merges across the boundary are
+    /// split as the model would see them), otherwise tokenize(continuation) without a leading BOS. An empty prompt
+    /// becomes a lone BOS; the continuation may come out empty.
+    /// </summary>
+    public PromptAnswerTokens EncodeContinuation(string prompt, string continuation)
+    {
+        var (p, c) = EncodeContinuations(prompt, [continuation]);
+        return new PromptAnswerTokens(p, c[0]);
+    }
+
+    /// <summary>The prompt's ids once and each continuation's ids, as <see cref="EncodeContinuation"/> splits them.</summary>
+    public (int[] Prompt, int[][] Continuations) EncodeContinuations(string prompt, IReadOnlyList<string> continuations)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(continuations);
+        var p = EncodePrompt(prompt);
+        var result = new int[continuations.Count][];
+        for (var k = 0; k < continuations.Count; k++)
+        {
+            var full = Encode(prompt + continuations[k]);
+            result[k] = (full.Count >= p.Count && full.Take(p.Count).SequenceEqual(p)
+                ? full.Skip(p.Count)
+                : StripBos(Encode(continuations[k]))).ToArray();
+        }
+        return (p.ToArray(), result);
+    }
+
+    /// <summary>A deep copy on the same device: weights and their requires_grad flags; the tokenizer is shared (it is immutable).</summary>
+    public LanguageModel Clone()
+    {
+        var copy = new CausalLanguageModel(Config);
+        try
+        {
+            copy.to(Device);
+            using var noGrad = no_grad();
+            var source = Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            var target = copy.named_parameters().ToList();
+            if (source.Count != target.Count || target.Any(p => !source.ContainsKey(p.name)))
+                throw new InvalidOperationException("The model's module tree differs from its config's (adapters installed?); merge or remove them before cloning.");
+            foreach (var (name, parameter) in target)
+            {
+                parameter.copy_(source[name]);
+                parameter.requires_grad = source[name].requires_grad;
+            }
+            copy.train(Model.training);
+            return new LanguageModel(copy, Tokenizer, Device);
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Log-probabilities of one continuation's tokens.</summary>

@@ -1,5 +1,4 @@
 using LLMML.LanguageModels.Generation;
-using LLMML.LanguageModels.Tokenization;
 using LLMML.Scoring.Candidates;
 using static TorchSharp.torch;
 
@@ -35,7 +34,7 @@ internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptio
     {
         var room = Model.Config.MaxPositionEmbeddings - options.MaxNewTokens;
         var encoded = new IReadOnlyList<int>[prompts.Count];
-        for (var i = 0; i < prompts.Count; i++) encoded[i] = Fit(EncodePrompt(prompts[i]), room, firstRow + i, $"{options.MaxNewTokens} generated tokens");
+        for (var i = 0; i < prompts.Count; i++) encoded[i] = Fit(Model.EncodeContinuation(prompts[i], "").Prompt, room, firstRow + i, $"{options.MaxNewTokens} generated tokens");
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens, StopTokenIds = Model.EndOfSequenceIds };
         TokenGenerator.StopCondition? stop = options.StopAfterFirstWord ? (_, generated) => FirstWordComplete(Model.Decode(generated)) : null;
         lock (gate)
@@ -47,18 +46,11 @@ internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptio
 
     private PromptContinuations Tokenize(string prompt, IReadOnlyList<string> continuations, long row)
     {
-        var promptIds = EncodePrompt(prompt);
-        var continuationIds = new int[continuations.Count][];
+        var (promptIds, continuationIds) = Model.EncodeContinuations(prompt, continuations);
         for (var k = 0; k < continuations.Count; k++)
-        {
-            var full = Model.Encode(prompt + continuations[k]);
-            continuationIds[k] = full.Count > promptIds.Length && full.Take(promptIds.Length).SequenceEqual(promptIds)
-                ? full.Skip(promptIds.Length).ToArray()
-                : StripBos(Model.Encode(continuations[k]));
             if (continuationIds[k].Length == 0)
                 throw new ArgumentException($"Row {row}: the continuation '{continuations[k]}' encodes to no tokens.");
-        }
-        var longest = continuationIds.Max(c => c.Length);
+        var longest = continuationIds.Length == 0 ? 0 : continuationIds.Max(c => c.Length);
         var fitted = Fit(promptIds, Model.Config.MaxPositionEmbeddings - longest, row, $"a {longest}-token continuation");
         return new PromptContinuations(fitted, continuationIds);
     }
@@ -72,18 +64,6 @@ internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptio
                 (options.TruncateLongPrompts ? "." : " (set TruncateLongPrompts to keep the end of long prompts)."));
         return prompt.Skip(prompt.Count - (int)room).ToArray();
     }
-
-    private int[] EncodePrompt(string prompt)
-    {
-        var ids = Model.Encode(prompt);
-        if (ids.Count > 0) return ids.ToArray();
-        var bos = Model.Config.BosTokenId ?? (Model.Tokenizer as CharacterTokenizer)?.BosId
-            ?? throw new ArgumentException("A prompt is empty and the model has no BOS token to start from.");
-        return [(int)bos];
-    }
-
-    private int[] StripBos(IReadOnlyList<int> ids) =>
-        (ids.Count > 0 && Model.Config.BosTokenId is { } bos && ids[0] == bos ? ids.Skip(1) : ids).ToArray();
 
     /// <summary>Whether the text holds a word followed by whitespace (what exact matching reads is then fixed).</summary>
     internal static bool FirstWordComplete(string text)

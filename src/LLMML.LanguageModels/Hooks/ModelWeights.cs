@@ -73,13 +73,19 @@ public static class ModelWeights
 
     private readonly record struct Slice(SliceDim Dim, long Start, long Length);
 
-    private static (Linear Linear, Slice Slice) Locate(CausalLanguageModel model, int layer, WeightKind kind, int? head)
+    /// <summary>
+    /// The projection module of (<paramref name="layer"/>, <paramref name="kind"/>) as installed: a Linear, or the LoRA
+    /// wrapper around it. Forward hooks registered on it see its input [B, T, in] and output [B, T, out] (the whole
+    /// projection, all heads), because the blocks invoke projections through <c>call</c>.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Projection(CausalLanguageModel model, int layer, WeightKind kind)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var config = model.Config;
         if (layer < 0 || layer >= config.NumLayers)
             throw new ArgumentOutOfRangeException(nameof(layer), $"Layer {layer} does not exist; the model has {config.NumLayers} (0-based).");
         var block = model.layers[layer];
-        var projection = kind switch
+        return kind switch
         {
             WeightKind.Query => block.self_attn.q_proj,
             WeightKind.Key => block.self_attn.k_proj,
@@ -90,6 +96,30 @@ public static class ModelWeights
             WeightKind.MlpOut => block.mlp.down_proj,
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
+    }
+
+    /// <summary>
+    /// How many heads the matrices of <paramref name="kind"/> split into: query/output heads, key/value heads (fewer
+    /// under grouped-query attention), or null for the MLP kinds, which have none.
+    /// </summary>
+    public static int? HeadCount(TransformerConfig config, WeightKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return kind switch
+        {
+            WeightKind.Query or WeightKind.Output => config.NumHeads,
+            WeightKind.Key or WeightKind.Value => config.KeyValueHeads,
+            _ => null,
+        };
+    }
+
+    /// <summary>Whether the model has matrices of <paramref name="kind"/> (only LLaMA-style MLPs have a gate).</summary>
+    public static bool Has(TransformerConfig config, WeightKind kind) => kind != WeightKind.MlpGate || config.UsesGatedMlp;
+
+    private static (Linear Linear, Slice Slice) Locate(CausalLanguageModel model, int layer, WeightKind kind, int? head)
+    {
+        var config = model.Config;
+        var projection = Projection(model, layer, kind);
         var linear = projection switch
         {
             Linear l => l,
@@ -98,12 +128,7 @@ public static class ModelWeights
         };
         if (head is null) return (linear, new Slice(SliceDim.None, 0, 0));
 
-        var heads = kind switch
-        {
-            WeightKind.Query or WeightKind.Output => config.NumHeads,
-            WeightKind.Key or WeightKind.Value => config.KeyValueHeads,
-            _ => throw new ArgumentException($"{kind} has no heads; pass head = null.", nameof(head)),
-        };
+        var heads = HeadCount(config, kind) ?? throw new ArgumentException($"{kind} has no heads; pass head = null.", nameof(head));
         if (head < 0 || head >= heads)
             throw new ArgumentOutOfRangeException(nameof(head), $"{kind} head {head} does not exist; there are {heads}.");
         var hd = config.HeadDim;

@@ -82,7 +82,10 @@ public sealed class AnswerScoringTransformer : LlmTransformerBase, IArchivableTr
     }
 
     /// <inheritdoc />
-    protected override BatchedMapping CreateMapping(DataViewSchema inputSchema)
+    protected override BatchedMapping CreateMapping(DataViewSchema inputSchema) => MappingFor(inputSchema);
+
+    /// <summary>The scoring mapping for <paramref name="inputSchema"/> (input columns checked now); for transformers that score with their own model.</summary>
+    internal BatchedMapping MappingFor(DataViewSchema inputSchema)
     {
         var mapping = Mapping();
         mapping.GetOutputSchema(inputSchema);   // names a missing or mistyped input column now, not at the first cursor

@@ -9,7 +9,7 @@ namespace LLMML.Scoring.Components;
 /// outputs to compute — closed-set <c>Score</c>/<c>PredictedLabel</c> (<see cref="AnswerSet"/>), the gold answer's
 /// log-likelihood (<see cref="AnswerColumn"/>) and a greedy completion (<see cref="Generate"/>).
 /// </summary>
-public sealed class ScoreAnswersOptions : LlmOptionsBase
+public class ScoreAnswersOptions : LlmOptionsBase
 {
     /// <summary>Hugging Face checkpoint directory (config.json, safetensors, tokenizer files) loaded at Fit, unless a model is given.</summary>
     public string? ModelDirectory { get; set; }

@@ -1,0 +1,132 @@
+// Shape comments (<param>) document the tensor arguments only.
+#pragma warning disable CS1573
+using LLMML.Eigenpruning.Matrices;
+using LLMML.Foundation.Progress;
+using LLMML.LanguageModels.Answers;
+using LLMML.LanguageModels.Generation;
+using LLMML.LanguageModels.Hooks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LLMML.Eigenpruning.Attribution;
+
+/// <summary>
+/// The eigenpruning score (METHODS.md §1): for singular value i of a matrix with input difference Δx = x_corrupt − x_clean
+/// and output gradient g = ∂loss/∂y on the clean run, effect_i = s_i·(u_iᵀΔx)·(v_iᵀg) — the attribution-patching estimate
+/// of how the answer loss changes when direction i's output is patched from the clean to the corrupted example. All
+/// singular values of a matrix come from two batched products per batch (no loop over i), and the effects are reduced
+/// over every training example and position.
+/// </summary>
+internal static class SingularValueAttribution
+{
+    public const string Stage = "score singular values";
+
+    /// <summary>Scores every singular value of <paramref name="decompositions"/> on <paramref name="examples"/>.</summary>
+    /// <param name="corrupt">corrupt[i]: the example patched into example i (<see cref="CorruptionPairs"/>).</param>
+    public static AttributionResult Run(
+        LanguageModel model, IReadOnlyList<ProjectionDecomposition> decompositions, IReadOnlyList<PromptAnswerTokens> examples,
+        IReadOnlyList<int> corrupt, int batchSize, EffectReduction reduction, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (examples.Count != corrupt.Count) throw new ArgumentException($"{examples.Count} examples but {corrupt.Count} corruption partners.", nameof(corrupt));
+        var device = model.Device;
+        var reduced = decompositions.Select(d => full(d.Heads, d.Rank, reduction == EffectReduction.Max ? double.NegativeInfinity : 0.0, dtype: ScalarType.Float64, device: device)).ToArray();
+        var inputSums = decompositions.Select(d => zeros(d.InputSize, dtype: ScalarType.Float64, device: device)).ToArray();
+        long tokens = 0, positions = 0;
+        var wasTraining = model.Model.training;
+        model.Model.eval();
+        try
+        {
+            using var grad = enable_grad();
+            using var recorder = new ProjectionRecorder(model.Model, decompositions.Select(d => d.Id), recordOutputs: true);
+            for (var start = 0; start < examples.Count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var count = Math.Min(batchSize, examples.Count - start);
+                var rows = Enumerable.Range(start, count).Select(i => examples[i])
+                    .Concat(Enumerable.Range(start, count).Select(i => examples[corrupt[i]])).ToArray();
+                // One batch for both, so clean row b and its corruption b + count share prompt end and answer columns.
+                var batch = AnswerBatch.Create(rows, model.PadId, model.Config.MaxPositionEmbeddings, device);
+                var (effects, valid, cleanMask) = BatchEffects(model, recorder, decompositions, batch, count);
+                positions += valid.sum().ToInt64();
+                tokens += cleanMask.sum().ToInt64();
+                for (var k = 0; k < decompositions.Count; k++)
+                {
+                    var where = valid.unsqueeze(-1).unsqueeze(-1);                                  // [B, W, 1, 1]
+                    if (reduction == EffectReduction.Max)
+                        reduced[k].copy_(maximum(reduced[k], effects[k].masked_fill(where.logical_not(), double.NegativeInfinity).amax([0, 1])));
+                    else
+                        reduced[k].add_(effects[k].masked_fill(where.logical_not(), 0.0).sum([0, 1]));
+                    var x = recorder.Input(decompositions[k].Id).narrow(0, 0, count).to_type(ScalarType.Float64);   // [B, W, in]
+                    inputSums[k].add_((x * cleanMask.unsqueeze(-1)).sum([0, 1]));
+                }
+                recorder.Clear();
+                progress?.Report(new ProgressUpdate(Stage, start + count, examples.Count));
+            }
+
+            var result = new List<ProjectionAttribution>();
+            for (var k = 0; k < decompositions.Count; k++)
+            {
+                var d = decompositions[k];
+                using var scores = reduction == EffectReduction.Max ? reduced[k].cpu() : (reduced[k] / Math.Max(positions, 1)).cpu();
+                using var s = d.S.cpu();
+                using var mean = (inputSums[k] / Math.Max(tokens, 1)).cpu();
+                result.Add(new ProjectionAttribution(d.Id, Rows(scores), Rows(s), mean.data<double>().ToArray(), d.Axis));
+            }
+            return new AttributionResult(result, examples.Count, positions, reduction);
+        }
+        finally
+        {
+            model.Model.train(wasTraining);
+            foreach (var t in reduced.Concat(inputSums)) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One forward and one backward pass over a batch whose first <paramref name="clean"/> rows are clean and the rest their
+    /// corruptions. Returns each decomposition's effects [B, W, H, r] (float64), the positions where both rows hold real
+    /// tokens [B, W] and the clean rows' token mask [B, W] (float64). Tensors live in the caller's dispose scope.
+    /// </summary>
+    public static (Tensor[] Effects, Tensor Valid, Tensor CleanMask) BatchEffects(
+        LanguageModel model, ProjectionRecorder recorder, IReadOnlyList<ProjectionDecomposition> decompositions, AnswerBatch batch, int clean)
+    {
+        var logits = model.Model.forward(batch.InputIds, batch.AttentionMask, null);              // [2B, W, V]
+        var loss = -AnswerObjective.TokenLogProbabilities(logits, batch).narrow(0, 0, clean).sum();
+        var outputs = decompositions.Select(d => recorder.Output(d.Id)).ToArray();
+        var gradients = autograd.grad([loss], outputs, allow_unused: true);
+        var mask = batch.AttentionMask.to_type(ScalarType.Bool);
+        var cleanMask = mask.narrow(0, 0, clean);
+        var valid = cleanMask.logical_and(mask.narrow(0, clean, clean));
+        var effects = new Tensor[decompositions.Count];
+        for (var k = 0; k < decompositions.Count; k++)
+        {
+            var d = decompositions[k];
+            var x = recorder.Input(d.Id).to_type(ScalarType.Float64);                              // [2B, W, in]
+            var dx = x.narrow(0, clean, clean) - x.narrow(0, 0, clean);                          // [B, W, in]
+            var g = gradients[k] is { } gk ? gk.narrow(0, 0, clean).to_type(ScalarType.Float64)  // [B, W, out]
+                : zeros([clean, x.shape[1], d.OutputSize], dtype: ScalarType.Float64, device: x.device);
+            effects[k] = Effects(d, dx, g);
+        }
+        return (effects, valid, cleanMask.to_type(ScalarType.Float64));
+    }
+
+    /// <summary>effect[b, w, h, i] = s_hi · (u_hiᵀ·Δx[b, w]) · (v_hiᵀ·g[b, w]).</summary>
+    /// <param name="dx">[B, W, in] float64</param>
+    /// <param name="g">[B, W, out] float64</param>
+    /// <returns>[B, W, H, r] float64</returns>
+    public static Tensor Effects(ProjectionDecomposition d, Tensor dx, Tensor g)
+    {
+        using var scope = NewDisposeScope();
+        var a = einsum("bwhi,hir->bwhr", d.InputPerHead(dx), d.U);                               // [B, W, H, r]
+        var b = einsum("bwho,hor->bwhr", d.OutputPerHead(g), d.V);                               // [B, W, H, r]
+        return (a * b * d.S).MoveToOuterDisposeScope();
+    }
+
+    private static double[][] Rows(Tensor matrix)
+    {
+        var flat = matrix.contiguous().data<double>().ToArray();
+        var width = (int)matrix.shape[1];
+        return Enumerable.Range(0, (int)matrix.shape[0]).Select(h => flat.AsSpan(h * width, width).ToArray()).ToArray();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using LLMML.Eigenpruning.Attribution;
+using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Matrices;
+using LLMML.Eigenpruning.Pruning;
+using LLMML.Eigenpruning.Reporting;
+using LLMML.LanguageModels.Answers;
+using LLMML.LanguageModels.Generation;
+using LLMML.MLNet.Tasks;
+
+namespace LLMML.Eigenpruning;
+
+/// <summary>
+/// Eigenpruning without ML.NET: decompose the selected matrices, score every singular value on the training examples,
+/// choose the lowest-scored ones and remove them from the model's weights. The estimator and the baselines' comparison
+/// both run this.
+/// </summary>
+public static class Eigenpruner
+{
+    /// <summary>Prunes <paramref name="model"/> in place and reports what was removed.</summary>
+    /// <exception cref="ArgumentException">Fewer than two distinct examples, or a bad setting.</exception>
+    /// <exception cref="InvalidOperationException">A score is not finite, or mean ablation of a projection without a bias.</exception>
+    public static EigenpruneReport Prune(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, EigenpruneOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var ids = MatrixSelection.Resolve(model.Config, options.Matrices, options.Layers);
+        var decompositions = new List<ProjectionDecomposition>();
+        try
+        {
+            foreach (var id in ids) decompositions.Add(ProjectionDecomposition.Compute(model.Model, id, options.PerHead));
+            var corrupt = CorruptionPairs.Build(examples, options.Seed);
+            var attribution = SingularValueAttribution.Run(model, decompositions, examples, corrupt, options.BatchSize, options.Reduction,
+                options.Progress, cancellationToken);
+            var scoring = clock.Elapsed.TotalSeconds;
+            var chosen = PruningSelection.Choose(attribution, options.Fraction, options.Count, options.Threshold);
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var k = 0; k < decompositions.Count; k++)
+            {
+                var d = decompositions[k];
+                SingularValueRemoval.Apply(model.Model, d, chosen.Where(c => c.Id.Projection == d.Id).Select(c => c.Id), options.Ablation,
+                    attribution.Projections[k].MeanInput);
+            }
+            return EigenpruneReport.Create(attribution, chosen, options.Ablation, scoring, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            foreach (var d in decompositions) d.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Encodes task rows as the training examples eigenpruning scores: prompt → " " + answer + terminator, the first
+    /// <see cref="EigenpruneOptions.MaxExamples"/> rows. Empty data, and answers of more than one token under
+    /// <see cref="EigenpruneOptions.SingleTokenAnswers"/>, throw naming the row.
+    /// </summary>
+    public static PromptAnswerTokens[] Encode(LanguageModel model, IReadOnlyList<TaskExample> rows, EigenpruneOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        if (rows.Count == 0) throw new ArgumentException("Eigenpruning needs training rows, but the data has none.", nameof(rows));
+        var used = options.MaxExamples is { } max ? rows.Take(max).ToArray() : rows;
+        var examples = new PromptAnswerTokens[used.Count];
+        for (var i = 0; i < used.Count; i++)
+        {
+            var continuation = TaskFormat.Continuation(used[i].Answer) + options.AnswerTerminator;
+            examples[i] = model.EncodeContinuation(used[i].Prompt, continuation);
+            if (examples[i].Answer.Length == 0)
+                throw new ArgumentException($"Row {i}: the answer '{used[i].Answer}' encodes to no tokens.", nameof(rows));
+            if (options.SingleTokenAnswers && examples[i].Answer.Length != 1)
+                throw new ArgumentException(
+                    $"Row {i}: the answer continuation '{continuation}' is {examples[i].Answer.Length} tokens [{string.Join(", ", examples[i].Answer)}], " +
+                    "but SingleTokenAnswers scores one answer token. Use a task whose answers are single tokens, or turn SingleTokenAnswers off.", nameof(rows));
+        }
+        return examples;
+    }
+}

@@ -7,6 +7,7 @@ var root = new RootCommand("LLMML: interpretability research methods as ML.NET c
     InfoCommand.Create(),
     TasksCommand.Create(),
     EvalCommand.Create(),
+    EigenpruneCommand.Create(),
     GenerateCommand.Create(),
     RaspCommand.Create(),
     PretrainCommand.Create(),

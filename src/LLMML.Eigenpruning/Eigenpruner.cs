@@ -53,9 +53,9 @@ public static class Eigenpruner
     }
 
     /// <summary>
-    /// Encodes task rows as the training examples eigenpruning scores: prompt → " " + answer + terminator, the first
-    /// <see cref="EigenpruneOptions.MaxExamples"/> rows. Empty data, and answers of more than one token under
-    /// <see cref="EigenpruneOptions.SingleTokenAnswers"/>, throw naming the row.
+    /// Encodes task rows as the examples eigenpruning scores and is evaluated on: prompt → " " + answer + terminator.
+    /// Empty data, and answers of more than one token under <see cref="EigenpruneOptions.SingleTokenAnswers"/>, throw
+    /// naming the row.
     /// </summary>
     public static PromptAnswerTokens[] Encode(LanguageModel model, IReadOnlyList<TaskExample> rows, EigenpruneOptions options)
     {
@@ -63,14 +63,13 @@ public static class Eigenpruner
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         if (rows.Count == 0) throw new ArgumentException("Eigenpruning needs training rows, but the data has none.", nameof(rows));
-        var used = options.MaxExamples is { } max ? rows.Take(max).ToArray() : rows;
-        var examples = new PromptAnswerTokens[used.Count];
-        for (var i = 0; i < used.Count; i++)
+        var examples = new PromptAnswerTokens[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
-            var continuation = TaskFormat.Continuation(used[i].Answer) + options.AnswerTerminator;
-            examples[i] = model.EncodeContinuation(used[i].Prompt, continuation);
+            var continuation = TaskFormat.Continuation(rows[i].Answer) + options.AnswerTerminator;
+            examples[i] = model.EncodeContinuation(rows[i].Prompt, continuation);
             if (examples[i].Answer.Length == 0)
-                throw new ArgumentException($"Row {i}: the answer '{used[i].Answer}' encodes to no tokens.", nameof(rows));
+                throw new ArgumentException($"Row {i}: the answer '{rows[i].Answer}' encodes to no tokens.", nameof(rows));
             if (options.SingleTokenAnswers && examples[i].Answer.Length != 1)
                 throw new ArgumentException(
                     $"Row {i}: the answer continuation '{continuation}' is {examples[i].Answer.Length} tokens [{string.Join(", ", examples[i].Answer)}], " +

@@ -21,6 +21,10 @@ internal static class SingularValueAttribution
 {
     public const string Stage = "score singular values";
 
+    // The batch and position dimensions of [B, W, ...] tensors. A long[] so TorchSharp's array overload (which pins it)
+    // is chosen: a long sweep once failed in amax with a garbage dimension when given a collection expression (span overload).
+    internal static readonly long[] ExamplesAndPositions = [0, 1];
+
     /// <summary>Scores every singular value of <paramref name="decompositions"/> on <paramref name="examples"/>.</summary>
     /// <param name="corrupt">corrupt[i]: the example patched into example i (<see cref="CorruptionPairs"/>).</param>
     public static AttributionResult Run(
@@ -31,8 +35,8 @@ internal static class SingularValueAttribution
         if (examples.Count != corrupt.Count) throw new ArgumentException($"{examples.Count} examples but {corrupt.Count} corruption partners.", nameof(corrupt));
         var device = model.Device;
         var reduced = decompositions.Select(d => full(d.Heads, d.Rank, reduction == EffectReduction.Max ? double.NegativeInfinity : 0.0, dtype: ScalarType.Float64, device: device)).ToArray();
-        var inputSums = decompositions.Select(d => zeros(d.InputSize, dtype: ScalarType.Float64, device: device)).ToArray();
-        long tokens = 0, positions = 0;
+        using var means = new MeanInputs(decompositions.Select(d => d.Id).ToArray(), decompositions.Select(d => d.InputSize).ToArray(), device);
+        long positions = 0;
         var wasTraining = model.Model.training;
         model.Model.eval();
         try
@@ -50,43 +54,41 @@ internal static class SingularValueAttribution
                 var batch = AnswerBatch.Create(rows, model.PadId, model.Config.MaxPositionEmbeddings, device);
                 var (effects, valid, cleanMask) = BatchEffects(model, recorder, decompositions, batch, count);
                 positions += valid.sum().ToInt64();
-                tokens += cleanMask.sum().ToInt64();
+                means.Add(recorder, cleanMask);
                 for (var k = 0; k < decompositions.Count; k++)
                 {
                     var where = valid.unsqueeze(-1).unsqueeze(-1);                                  // [B, W, 1, 1]
                     if (reduction == EffectReduction.Max)
-                        reduced[k].copy_(maximum(reduced[k], effects[k].masked_fill(where.logical_not(), double.NegativeInfinity).amax([0, 1])));
+                        reduced[k].copy_(maximum(reduced[k], effects[k].masked_fill(where.logical_not(), double.NegativeInfinity).amax(ExamplesAndPositions)));
                     else
-                        reduced[k].add_(effects[k].masked_fill(where.logical_not(), 0.0).sum([0, 1]));
-                    var x = recorder.Input(decompositions[k].Id).narrow(0, 0, count).to_type(ScalarType.Float64);   // [B, W, in]
-                    inputSums[k].add_((x * cleanMask.unsqueeze(-1)).sum([0, 1]));
+                        reduced[k].add_(effects[k].masked_fill(where.logical_not(), 0.0).sum(ExamplesAndPositions));
                 }
                 recorder.Clear();
                 progress?.Report(new ProgressUpdate(Stage, start + count, examples.Count));
             }
 
             var result = new List<ProjectionAttribution>();
+            var meanInputs = means.Means();
             for (var k = 0; k < decompositions.Count; k++)
             {
                 var d = decompositions[k];
                 using var scores = reduction == EffectReduction.Max ? reduced[k].cpu() : (reduced[k] / Math.Max(positions, 1)).cpu();
                 using var s = d.S.cpu();
-                using var mean = (inputSums[k] / Math.Max(tokens, 1)).cpu();
-                result.Add(new ProjectionAttribution(d.Id, Rows(scores), Rows(s), mean.data<double>().ToArray(), d.Axis));
+                result.Add(new ProjectionAttribution(d.Id, Rows(scores), Rows(s), meanInputs[k], d.Axis));
             }
             return new AttributionResult(result, examples.Count, positions, reduction);
         }
         finally
         {
             model.Model.train(wasTraining);
-            foreach (var t in reduced.Concat(inputSums)) t.Dispose();
+            foreach (var t in reduced) t.Dispose();
         }
     }
 
     /// <summary>
     /// One forward and one backward pass over a batch whose first <paramref name="clean"/> rows are clean and the rest their
     /// corruptions. Returns each decomposition's effects [B, W, H, r] (float64), the positions where both rows hold real
-    /// tokens [B, W] and the clean rows' token mask [B, W] (float64). Tensors live in the caller's dispose scope.
+    /// tokens [B, W] and the clean rows' token mask [B, W] (bool). Tensors live in the caller's dispose scope.
     /// </summary>
     public static (Tensor[] Effects, Tensor Valid, Tensor CleanMask) BatchEffects(
         LanguageModel model, ProjectionRecorder recorder, IReadOnlyList<ProjectionDecomposition> decompositions, AnswerBatch batch, int clean)
@@ -108,7 +110,7 @@ internal static class SingularValueAttribution
                 : zeros([clean, x.shape[1], d.OutputSize], dtype: ScalarType.Float64, device: x.device);
             effects[k] = Effects(d, dx, g);
         }
-        return (effects, valid, cleanMask.to_type(ScalarType.Float64));
+        return (effects, valid, cleanMask);
     }
 
     /// <summary>effect[b, w, h, i] = s_hi · (u_hiᵀ·Δx[b, w]) · (v_hiᵀ·g[b, w]).</summary>

@@ -99,15 +99,18 @@ internal sealed class ProjectionDecomposition : IDisposable
     public Tensor Part(Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var blocks = einsum("hir,hr,hor->hio", U, S * mask.to_type(ScalarType.Float64).to(S.device), V);   // [H, in_h, out_h]
-        var whole = Axis switch
-        {
-            HeadAxis.Input => blocks.reshape(InputSize, OutputSize),
-            HeadAxis.Output => blocks.permute(1, 0, 2).reshape(InputSize, OutputSize),
-            _ => blocks[0],
-        };
-        return whole.contiguous().MoveToOuterDisposeScope();
+        return Assemble(einsum("hir,hr,hor->hio", U, S * mask.to_type(ScalarType.Float64).to(S.device), V)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Per-head blocks placed where the heads sit in the whole matrix.</summary>
+    /// <param name="blocks">[H, in_h, out_h]</param>
+    /// <returns>[in, out], contiguous</returns>
+    public Tensor Assemble(Tensor blocks) => (Axis switch
+    {
+        HeadAxis.Input => blocks.reshape(InputSize, OutputSize),
+        HeadAxis.Output => blocks.permute(1, 0, 2).reshape(InputSize, OutputSize),
+        _ => blocks[0],
+    }).contiguous();
 
     /// <summary>The projection's input as each head reads it.</summary>
     /// <param name="x">[..., in]</param>

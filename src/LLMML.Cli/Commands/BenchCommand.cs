@@ -8,6 +8,7 @@ internal static class BenchCommand
     public static Command Create() => new("bench", "Benchmarks (run with -c Release on a quiet machine).")
     {
         BenchLmCommand.Create(),
+        BenchEigenpruneCommand.Create(),
         RaspBenchCommand.Create(),
         CitationsBenchCommand.Create(),
     };

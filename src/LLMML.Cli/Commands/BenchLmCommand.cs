@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using LLMML.LanguageModels.Devices;
 using LLMML.LanguageModels.Modeling;
+using LLMML.Cli.Rendering;
 using Spectre.Console;
+using static LLMML.Cli.Rendering.BenchmarkTiming;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -149,43 +151,8 @@ internal static class BenchLmCommand
             optimizer.step();
         });
 
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        var peak = PeakWorkingSetMb();
         return new Result(name, config.ModelType, model.ParameterCount, config.NumLayers, config.HiddenSize, config.NumHeads,
             config.VocabularySize, runs, forward, forwardCpu, Batch * Tokens / (forward / 1000.0), train, trainCpu, peak);
-    }
-
-    /// <summary>Median wall time and median process CPU time, in ms, of <paramref name="runs"/> calls after one warm-up call.</summary>
-    private static (double Wall, double Cpu) Timed(int runs, Action action)
-    {
-        action();
-        var wall = new double[runs];
-        var cpu = new double[runs];
-        var process = Process.GetCurrentProcess();
-        for (var i = 0; i < runs; i++)
-        {
-            process.Refresh();
-            var cpuStart = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            action();
-            wall[i] = watch.Elapsed.TotalMilliseconds;
-            process.Refresh();
-            cpu[i] = (process.TotalProcessorTime - cpuStart).TotalMilliseconds;
-        }
-        return (Median(wall), Median(cpu));
-    }
-
-    private static double Median(double[] values)
-    {
-        Array.Sort(values);
-        var n = values.Length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
-
-    /// <summary>The 1-minute load average on Linux ("n/a" elsewhere), so figures from a busy machine can be recognised.</summary>
-    private static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
-        catch (IOException) { return "n/a"; }
-        catch (UnauthorizedAccessException) { return "n/a"; }
     }
 }

@@ -57,7 +57,7 @@ public sealed class LaserBaseline : IAdaptationBaseline
             return new BaselineRun($"no truncation beat the unmodified model on {selection.Length} selection examples ({tried} tried)", 0);
         using (var decomposition = ProjectionDecomposition.Compute(model.Model, choice, perHead: false))
             Truncate(model, decomposition, best.Kept);
-        return new BaselineRun($"{choice} {MatrixKinds.NameOf(choice.Kind)} truncated to rank {best.Kept} (best of {tried} on {selection.Length} selection examples, accuracy {best.Score.Accuracy:P1})", 1);
+        return new BaselineRun($"layer {choice.Layer} {MatrixKinds.NameOf(choice.Kind)} truncated to rank {best.Kept} (best of {tried} on {selection.Length} selection examples, accuracy {best.Score.Accuracy:P1})", 1);
     }
 
     private static void Truncate(LanguageModel model, ProjectionDecomposition decomposition, int kept) =>

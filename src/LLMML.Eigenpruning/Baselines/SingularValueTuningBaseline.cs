@@ -91,7 +91,8 @@ public sealed class SingularValueTuningBaseline : IAdaptationBaseline
         public Tensor Update(int k)
         {
             using var scope = NewDisposeScope();
-            return decompositions[k].Assemble(einsum("hir,hr,hor->hio", u[k], delta[k], sv[k])).MoveToOuterDisposeScope();
+            // (U·diag(δ))·(S·V)ᵀ per head as one batched matmul: [H, in_h, r] × [H, r, out_h]
+            return decompositions[k].Assemble((u[k] * delta[k].unsqueeze(1)).bmm(sv[k].transpose(1, 2))).MoveToOuterDisposeScope();
         }
 
         protected override void Dispose(bool disposing)

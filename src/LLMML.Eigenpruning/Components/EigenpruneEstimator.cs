@@ -26,13 +26,7 @@ public sealed class EigenpruneEstimator : IEstimator<EigenprunedTransformer>
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (model is null)
-        {
-            if (string.IsNullOrWhiteSpace(options.ModelDirectory))
-                throw new ArgumentException("Give a LanguageModel or set EigenpruneOptions.ModelDirectory.", nameof(options));
-            if (!Directory.Exists(options.ModelDirectory))
-                throw new DirectoryNotFoundException($"Model directory '{options.ModelDirectory}' does not exist (expected a Hugging Face checkpoint: config.json, model.safetensors, tokenizer files).");
-        }
+        CheckpointSource.Require(model, options.ModelDirectory, nameof(EigenpruneOptions));
         this.mlContext = mlContext;
         this.options = options.Copy();
         this.model = model;
@@ -45,7 +39,7 @@ public sealed class EigenpruneEstimator : IEstimator<EigenprunedTransformer>
         GetOutputSchema(MLNetModelBridge.ToSchemaShape(input.Schema));
         var answerColumn = options.AnswerColumn ?? throw new ArgumentException("Eigenpruning learns from gold answers: set AnswerColumn.", nameof(input));
         var rows = TaskRows.Read(input, options.PromptColumn, answerColumn, Component, options.MaxExamples);
-        var pruned = model?.Clone() ?? LanguageModel.Load(options.ModelDirectory!, ContextDevice.For(mlContext));
+        var pruned = model?.Clone() ?? CheckpointSource.Load(mlContext, options.ModelDirectory!);
         try
         {
             var examples = Eigenpruner.Encode(pruned, rows, options);

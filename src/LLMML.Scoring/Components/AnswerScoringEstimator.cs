@@ -20,13 +20,7 @@ public sealed class AnswerScoringEstimator : IEstimator<AnswerScoringTransformer
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (model is null)
-        {
-            if (string.IsNullOrWhiteSpace(options.ModelDirectory))
-                throw new ArgumentException("Give a LanguageModel or set ScoreAnswersOptions.ModelDirectory.", nameof(options));
-            if (!Directory.Exists(options.ModelDirectory))
-                throw new DirectoryNotFoundException($"Model directory '{options.ModelDirectory}' does not exist (expected a Hugging Face checkpoint: config.json, model.safetensors, tokenizer files).");
-        }
+        CheckpointSource.Require(model, options.ModelDirectory, nameof(ScoreAnswersOptions));
         this.mlContext = mlContext;
         this.options = options.Clone();
         this.model = model;
@@ -37,7 +31,7 @@ public sealed class AnswerScoringEstimator : IEstimator<AnswerScoringTransformer
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(MLNetModelBridge.ToSchemaShape(input.Schema));
-        var lm = model ?? LanguageModel.Load(options.ModelDirectory!, ContextDevice.For(mlContext));
+        var lm = model ?? CheckpointSource.Load(mlContext, options.ModelDirectory!);
         return new AnswerScoringTransformer(mlContext, options.Clone(), lm, ownsModel: model is null);
     }
 

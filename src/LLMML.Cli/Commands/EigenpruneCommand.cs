@@ -130,6 +130,7 @@ internal static class EigenpruneCommand
                 ["after"] = Node(after),
                 ["scoringSeconds"] = Math.Round(report.ScoringSeconds, 3),
                 ["seconds"] = Math.Round(report.Seconds, 3),
+                ["positions"] = report.Positions,
                 ["negativeScores"] = report.Matrices.Sum(m => m.NegativeScores),
                 ["prunedByMatrix"] = new JsonArray(report.Matrices.Where(m => m.Pruned > 0)
                     .Select(m => (JsonNode)$"L{m.Layer}.{m.Kind}{(m.Head is { } h ? $".h{h}" : "")}: {m.Pruned}/{m.Rank}").ToArray()),

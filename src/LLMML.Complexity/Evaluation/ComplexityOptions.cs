@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+using LLMML.Complexity.Metrics;
+using LLMML.Complexity.Strategies;
+using LLMML.MLNet.Catalog;
+using LLMML.MLNet.Tasks;
+
+namespace LLMML.Complexity.Evaluation;
+
+/// <summary>Settings of <c>mlContext.Llm().Complexity(...)</c>: models, strategies, metric, targets δ and budgets.</summary>
+public sealed class ComplexityOptions : LlmOptionsBase
+{
+    /// <summary>Task name in the report.</summary>
+    public string TaskName { get; set; } = "task";
+
+    /// <summary>The models, in report order (the ratio table divides earlier by later ones).</summary>
+    [JsonIgnore]
+    public IList<ComplexityModel> Models { get; set; } = [];
+
+    /// <summary>The strategies; default <see cref="DefaultStrategies"/> for <see cref="TaskName"/>.</summary>
+    [JsonIgnore]
+    public IList<IComplexityStrategy>? Strategies { get; set; }
+
+    /// <summary>The metric; default <see cref="FirstWordExactMatch"/>.</summary>
+    [JsonIgnore]
+    public IComplexityMetric Metric { get; set; } = new FirstWordExactMatch();
+
+    /// <summary>The δ to report C(δ) for; each must lie in the metric's range.</summary>
+    public IList<double> Targets { get; set; } = [0.5, 0.9];
+
+    public ComplexityBudget Budget { get; set; } = new();
+
+    /// <summary>Seed of training runs and adapter initialisation.</summary>
+    public long Seed { get; set; } = 42;
+
+    /// <summary>Text columns of both splits.</summary>
+    public string PromptColumn { get; set; } = TaskDataViews.PromptColumn;
+
+    public string AnswerColumn { get; set; } = TaskDataViews.AnswerColumn;
+
+    /// <summary>Key-typed label column whose key values are the closed answer set (optional; closed-set metrics need it).</summary>
+    public string LabelColumn { get; set; } = TaskDataViews.LabelColumn;
+
+    /// <summary>Checked between programs and training steps; not saved.</summary>
+    [JsonIgnore]
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>plain, prompt (hand-written prompts for the task), icl, prequential, lora, full.</summary>
+    public static IList<IComplexityStrategy> DefaultStrategies(string taskName) =>
+    [
+        new PlainPromptStrategy(),
+        HandWrittenPromptStrategy.ForTask(taskName),
+        new InContextExamplesStrategy(),
+        new PrequentialTrainingStrategy(),
+        new LoraStrategy(),
+        new FullFineTuneStrategy(),
+    ];
+
+    /// <summary>The named subset of the default strategies, e.g. "plain,icl,lora" (names as in <see cref="IComplexityStrategy.Name"/>).</summary>
+    public static IList<IComplexityStrategy> StrategiesNamed(string taskName, IEnumerable<string> names)
+    {
+        var all = DefaultStrategies(taskName);
+        return names.Select(n => all.FirstOrDefault(s => s.Name == n.Trim())
+            ?? throw new ArgumentException($"Unknown strategy '{n.Trim()}'; known: {string.Join(", ", all.Select(s => s.Name))}.", nameof(names))).ToList();
+    }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (Models is null || Models.Count == 0) throw new ArgumentException("Give at least one model to evaluate.", nameof(Models));
+        var duplicate = Models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (duplicate is not null) throw new ArgumentException($"Two models are named '{duplicate}'; give them distinct names.", nameof(Models));
+        if (Strategies is { Count: 0 }) throw new ArgumentException("Give at least one strategy.", nameof(Strategies));
+        ArgumentNullException.ThrowIfNull(Metric);
+        ArgumentNullException.ThrowIfNull(Targets);
+        foreach (var target in Targets)
+            if (!(target >= Metric.Minimum && target <= Metric.Maximum))
+                throw new ArgumentOutOfRangeException(nameof(Targets), target, $"Target δ = {target} is outside the range [{Metric.Minimum}, {Metric.Maximum}] of the metric '{Metric.Name}'.");
+        ArgumentNullException.ThrowIfNull(Budget);
+        Budget.Validate();
+    }
+}

@@ -51,6 +51,21 @@ internal static class TinyModels
         return bits;
     }
 
+    /// <summary>−log₂ p(continuation | prompt) from one unpadded forward, log-softmax in double.</summary>
+    public static double NaiveContinuationBits(LanguageModel lm, string prompt, string continuation)
+    {
+        var p = lm.Encode(prompt).ToArray();
+        var c = lm.Encode(continuation).ToArray();
+        var sequence = p.Concat(c).Select(x => (long)x).ToArray();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        lm.Model.eval();
+        var logProbs = lm.Model.forward(tensor(sequence, [1, sequence.Length])).squeeze(0).to_type(ScalarType.Float64).log_softmax(-1);   // [T, V]
+        double bits = 0;
+        for (var j = 0; j < c.Length; j++) bits -= logProbs[p.Length - 1 + j, c[j]].item<double>() / Math.Log(2);
+        return bits;
+    }
+
     /// <summary>An in-memory task whose rows the test chooses.</summary>
     public sealed class FixedTask(IReadOnlyList<string>? answerSet, IReadOnlyList<TaskExample> train, IReadOnlyList<TaskExample> test) : LlmTask
     {

@@ -25,7 +25,7 @@ public sealed class ComplexityOptions : LlmOptionsBase
     public IComplexityMetric Metric { get; set; } = new FirstWordExactMatch();
 
     /// <summary>The δ to report C(δ) for; each must lie in the metric's range.</summary>
-    public IList<double> Targets { get; set; } = [0.5, 0.9];
+    public IList<double> Targets { get; set; } = [0.25, 0.5, 0.75, 0.9];
 
     public ComplexityBudget Budget { get; set; } = new();
 
@@ -54,14 +54,6 @@ public sealed class ComplexityOptions : LlmOptionsBase
         new LoraStrategy(),
         new FullFineTuneStrategy(),
     ];
-
-    /// <summary>The named subset of the default strategies, e.g. "plain,icl,lora" (names as in <see cref="IComplexityStrategy.Name"/>).</summary>
-    public static IList<IComplexityStrategy> StrategiesNamed(string taskName, IEnumerable<string> names)
-    {
-        var all = DefaultStrategies(taskName);
-        return names.Select(n => all.FirstOrDefault(s => s.Name == n.Trim())
-            ?? throw new ArgumentException($"Unknown strategy '{n.Trim()}'; known: {string.Join(", ", all.Select(s => s.Name))}.", nameof(names))).ToList();
-    }
 
     /// <inheritdoc />
     public override void Validate()

@@ -12,6 +12,12 @@ public sealed class ComplexityBudget
     /// <summary>Largest N of "train on the first N examples" (N = 8, 16, … doubling up to this). Default 1024.</summary>
     public int MaxTrainingExamples { get; set; } = 1024;
 
+    /// <summary>
+    /// Most passes over the N examples of a prequential run: it trains max(first epoch, min(TrainingSteps, MaxEpochs ×
+    /// first epoch)) steps, so small N are not trained for hundreds of steps on the same few examples. Default 5.
+    /// </summary>
+    public int MaxEpochs { get; set; } = 5;
+
     /// <summary>Most in-context examples tried (k = 0, 1, 2, 4, … up to this, while they fit the context). Default 64.</summary>
     public int MaxInContextExamples { get; set; } = 64;
 
@@ -27,6 +33,7 @@ public sealed class ComplexityBudget
         if (TrainingSteps < 1) throw new ArgumentOutOfRangeException(nameof(TrainingSteps), TrainingSteps, "TrainingSteps must be at least 1.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
         if (MaxTrainingExamples < 1) throw new ArgumentOutOfRangeException(nameof(MaxTrainingExamples), MaxTrainingExamples, "MaxTrainingExamples must be at least 1.");
+        if (MaxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(MaxEpochs), MaxEpochs, "MaxEpochs must be at least 1.");
         if (MaxInContextExamples < 0) throw new ArgumentOutOfRangeException(nameof(MaxInContextExamples), MaxInContextExamples, "MaxInContextExamples must not be negative.");
         if (TimeLimitPerRun <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimitPerRun), TimeLimitPerRun, "TimeLimitPerRun must be positive.");
     }

@@ -50,17 +50,17 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
             {
                 var batch = context.Budget.BatchSize;
                 var firstEpoch = (n + batch - 1) / batch;
-                var steps = Math.Max(firstEpoch, context.Budget.TrainingSteps);
+                var steps = Math.Max(firstEpoch, Math.Min(context.Budget.TrainingSteps, context.Budget.MaxEpochs * firstEpoch));
                 using var budget = context.RunBudget();
-                var run = Train(model, context.Train.Take(n).ToArray(), context.TrainTokens.Take(n).ToArray(), batch,
-                    StrategyTraining.Options(context, Name, steps, LearningRate), context.Progress, budget.Token);
+                var options = StrategyTraining.Options(context, Name, steps, LearningRate);
+                var run = Train(model, context.Train.Take(n).ToArray(), context.TrainTokens.Take(n).ToArray(), batch, options, context.Progress, budget.Token);
                 StrategyTraining.ThrowIfCallerCancelled(context);
                 if (run.Training.StepsCompleted < firstEpoch)
                 {
                     context.Note($"{Name} N={n}: the time budget ran out inside the first epoch ({run.Training.StepsCompleted} of {firstEpoch} batches); skipped.");
                     continue;
                 }
-                var code = Code.Render(("lr", LearningRate), ("warmup", Math.Max(1, steps / 10)), ("steps", steps),
+                var code = Code.Render(("lr", LearningRate), ("warmup", options.WarmupSteps), ("steps", steps),
                     ("seed", context.Seed), ("stop", run.Training.StepsCompleted), ("batch", batch), ("width", run.Width));
                 yield return new ComplexityProgram($"N={n}", new ProgramLength(code, run.Code.BitLength, run.IdealBits), model)
                 {

@@ -35,34 +35,24 @@ internal static class TinyModels
         Enumerable.Range(offset, count).Select(i => new TaskExample($"{i % 7} + {(i * 3) % 5} =", ((i % 7 + (i * 3) % 5) % 10).ToString())).ToArray();
 
     /// <summary>
-    /// Σ −log₂ p of <paramref name="tokens"/> after BOS, each token scored by an unpadded forward of exactly its prefix,
-    /// log-softmax in double: the ideal code length, computed without the coder's window or tables.
+    /// Σ −log₂ p of <paramref name="tokens"/> after BOS, each token scored by an unpadded forward of exactly its
+    /// context, log-softmax in double: the ideal code length, computed without the coder's window or tables.
     /// </summary>
-    public static double NaiveBits(LanguageModel lm, int bos, IReadOnlyList<int> tokens)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        lm.Model.eval();
-        var sequence = new[] { (long)bos }.Concat(tokens.Select(t => (long)t)).ToArray();
-        var logits = lm.Model.forward(tensor(sequence[..^1], [1, sequence.Length - 1])).squeeze(0).to_type(ScalarType.Float64);   // [T, V]
-        var logProbs = logits.log_softmax(-1);
-        double bits = 0;
-        for (var t = 0; t < tokens.Count; t++) bits -= logProbs[t, tokens[t]].item<double>() / Math.Log(2);
-        return bits;
-    }
+    public static double NaiveBits(LanguageModel lm, int bos, IReadOnlyList<int> tokens) => NaiveBits(lm, [bos], tokens);
 
     /// <summary>−log₂ p(continuation | prompt) from one unpadded forward, log-softmax in double.</summary>
-    public static double NaiveContinuationBits(LanguageModel lm, string prompt, string continuation)
+    public static double NaiveContinuationBits(LanguageModel lm, string prompt, string continuation) =>
+        NaiveBits(lm, lm.Encode(prompt).ToArray(), lm.Encode(continuation).ToArray());
+
+    private static double NaiveBits(LanguageModel lm, IReadOnlyList<int> context, IReadOnlyList<int> scored)
     {
-        var p = lm.Encode(prompt).ToArray();
-        var c = lm.Encode(continuation).ToArray();
-        var sequence = p.Concat(c).Select(x => (long)x).ToArray();
+        var sequence = context.Concat(scored).Select(x => (long)x).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         lm.Model.eval();
-        var logProbs = lm.Model.forward(tensor(sequence, [1, sequence.Length])).squeeze(0).to_type(ScalarType.Float64).log_softmax(-1);   // [T, V]
+        var logProbs = lm.Model.forward(tensor(sequence[..^1], [1, sequence.Length - 1])).squeeze(0).to_type(ScalarType.Float64).log_softmax(-1);   // [T − 1, V]
         double bits = 0;
-        for (var j = 0; j < c.Length; j++) bits -= logProbs[p.Length - 1 + j, c[j]].item<double>() / Math.Log(2);
+        for (var j = 0; j < scored.Count; j++) bits -= logProbs[context.Count - 1 + j, scored[j]].item<double>() / Math.Log(2);
         return bits;
     }
 

@@ -30,31 +30,8 @@ public sealed class ArithmeticDecoder
     {
         CoderGeometry.CheckSymbol(cumulativeLow, cumulativeHigh, total);
         (_low, _high) = CoderGeometry.Narrow(_low, _high, cumulativeLow, cumulativeHigh, total);
-        while (true)
-        {
-            if (_high < CoderGeometry.Half)
-            {
-            }
-            else if (_low >= CoderGeometry.Half)
-            {
-                _low -= CoderGeometry.Half;
-                _high -= CoderGeometry.Half;
-                _value -= CoderGeometry.Half;
-            }
-            else if (_low >= CoderGeometry.Quarter && _high < CoderGeometry.Half + CoderGeometry.Quarter)
-            {
-                _low -= CoderGeometry.Quarter;
-                _high -= CoderGeometry.Quarter;
-                _value -= CoderGeometry.Quarter;
-            }
-            else
-            {
-                break;
-            }
-            _low <<= 1;
-            _high = (_high << 1) | 1;
-            _value = (_value << 1) | _bits.Read();
-        }
+        for (var shift = CoderGeometry.Renormalise(ref _low, ref _high); shift != CoderGeometry.Shift.None; shift = CoderGeometry.Renormalise(ref _low, ref _high))
+            _value = ((_value - CoderGeometry.Offset(shift)) << 1) | _bits.Read();
     }
 
     /// <summary>Decodes one symbol of <paramref name="table"/>.</summary>

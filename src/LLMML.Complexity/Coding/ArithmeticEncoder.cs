@@ -24,31 +24,11 @@ public sealed class ArithmeticEncoder
         CoderGeometry.CheckSymbol(cumulativeLow, cumulativeHigh, total);
         (_low, _high) = CoderGeometry.Narrow(_low, _high, cumulativeLow, cumulativeHigh, total);
         SymbolCount++;
-        while (true)
+        for (var shift = CoderGeometry.Renormalise(ref _low, ref _high); shift != CoderGeometry.Shift.None; shift = CoderGeometry.Renormalise(ref _low, ref _high))
         {
-            if (_high < CoderGeometry.Half)
-            {
-                Emit(false);
-            }
-            else if (_low >= CoderGeometry.Half)
-            {
-                Emit(true);
-                _low -= CoderGeometry.Half;
-                _high -= CoderGeometry.Half;
-            }
-            else if (_low >= CoderGeometry.Quarter && _high < CoderGeometry.Half + CoderGeometry.Quarter)
-            {
-                // The interval straddles the middle: the next bit is not known yet, only that the one after is its opposite.
-                _pending++;
-                _low -= CoderGeometry.Quarter;
-                _high -= CoderGeometry.Quarter;
-            }
-            else
-            {
-                break;
-            }
-            _low <<= 1;
-            _high = (_high << 1) | 1;
+            // In the middle half the next bit is not known yet, only that the one after it is its opposite.
+            if (shift == CoderGeometry.Shift.Middle) _pending++;
+            else Emit(shift == CoderGeometry.Shift.Upper);
         }
     }
 

@@ -42,4 +42,33 @@ public static class CoderGeometry
         var newLow = low + (ulong)(range * cumulativeLow / total);
         return (newLow, newHigh);
     }
+
+    /// <summary>
+    /// One renormalisation step: when the interval lies in the lower half, the upper half, or the middle half, it is
+    /// shifted down by that half's offset and doubled; otherwise nothing happens and <see cref="Shift.None"/> is returned.
+    /// </summary>
+    internal static Shift Renormalise(ref ulong low, ref ulong high)
+    {
+        Shift shift;
+        if (high < Half) shift = Shift.Lower;
+        else if (low >= Half) shift = Shift.Upper;
+        else if (low >= Quarter && high < Half + Quarter) shift = Shift.Middle;
+        else return Shift.None;
+        var offset = Offset(shift);
+        low = (low - offset) << 1;
+        high = ((high - offset) << 1) | 1;
+        return shift;
+    }
+
+    /// <summary>What a renormalisation step subtracted before doubling.</summary>
+    internal static ulong Offset(Shift shift) => shift switch { Shift.Upper => Half, Shift.Middle => Quarter, _ => 0 };
+
+    /// <summary>Which half the interval was in: Lower emits 0, Upper emits 1, Middle defers a bit (the "underflow" case).</summary>
+    internal enum Shift
+    {
+        None,
+        Lower,
+        Upper,
+        Middle,
+    }
 }

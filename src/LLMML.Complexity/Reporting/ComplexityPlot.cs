@@ -31,11 +31,10 @@ internal static class ComplexityPlot
             line.LegendText = model;
         }
         foreach (var target in report.Targets)
-        {
-            var rule = plot.Add.HorizontalLine(target, 1, Colors.Gray, LinePattern.Dashed);
-            rule.Text = "δ = " + target.ToString("0.##", CultureInfo.InvariantCulture);
-        }
-        plot.Title($"{report.Task}: {report.Metric} against program length");
+            plot.Add.HorizontalLine(target, 1, Colors.Gray, LinePattern.Dashed);
+        var targets = string.Join(", ", report.Targets.Select(t => t.ToString("0.##", CultureInfo.InvariantCulture)));
+        plot.Title(report.Targets.Count == 0 ? $"{report.Task}: {report.Metric} against program length"
+            : $"{report.Task}: {report.Metric} against program length (dashed: δ = {targets})");
         plot.XLabel("log₂ bits (fixed inference code + payload)");
         plot.YLabel(report.Metric);
         plot.ShowLegend(Alignment.UpperLeft);

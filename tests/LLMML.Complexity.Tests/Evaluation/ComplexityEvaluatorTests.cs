@@ -20,7 +20,7 @@ public class ComplexityEvaluatorTests
         [
             new PlainPromptStrategy(),
             new HandWrittenPromptStrategy(["yes\n"]),
-            new InContextExamplesStrategy([0, 2]),
+            new InContextExamplesStrategy([0, 2, 8]),
             new PrequentialTrainingStrategy([8]),
             new LoraStrategy([1], [16, 2]),
             new FullFineTuneStrategy(),
@@ -42,6 +42,8 @@ public class ComplexityEvaluatorTests
         report.Runs.Select(r => (r.Strategy, r.Configuration)).Should().Equal(
             ("plain", "-"), ("prompt", "#1 \"yes\\n\""), ("icl", "k=0"), ("icl", "k=2"), ("prequential", "N=8"),
             ("lora", "r=1 bits=16"), ("lora", "r=1 bits=2"), ("full", "steps=3"));
+        // 8 examples of ~10 characters cannot fit a 40-position context with a test row after them.
+        report.Notes.Should().ContainSingle().Which.Should().Contain("icl k=8").And.Contain("context");
         foreach (var run in report.Runs)
         {
             run.FixedCodeBits.Should().Be(8 * Encoding.UTF8.GetByteCount(run.FixedCode));

@@ -9,7 +9,7 @@ namespace LLMML.Complexity.Strategies;
 /// <summary>
 /// Train the whole model on the first N training examples (N = 8, 16, … doubling) and pay for the data with its
 /// prequential code: the first epoch goes through the examples in order, batch by batch, and each batch is
-/// arithmetic-coded under the model as it is just before training on it (Programs/prequential.txt decodes and trains
+/// arithmetic-coded under the model as it is just before training on it, in a window as wide as the longest row (Programs/prequential.txt decodes and trains
 /// in the same order). Later steps re-sample the decoded examples and cost nothing more.
 /// </summary>
 public sealed class PrequentialTrainingStrategy : IComplexityStrategy
@@ -61,7 +61,7 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
                     continue;
                 }
                 var code = Code.Render(("lr", LearningRate), ("warmup", options.WarmupSteps), ("steps", steps),
-                    ("seed", context.Seed), ("stop", run.Training.StepsCompleted), ("batch", batch), ("width", run.Width));
+                    ("seed", context.Seed), ("stop", run.Training.StepsCompleted), ("batch", batch));
                 yield return new ComplexityProgram($"N={n}", new ProgramLength(code, run.Code.BitLength, run.IdealBits), model)
                 {
                     Details = new Dictionary<string, double>
@@ -88,11 +88,14 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
         foreach (var e in examples)
             if (Split(TaskFormat.FullText(e.Prompt, e.Answer)) != e)
                 throw new ArgumentException($"Training example \"{e.Prompt}\" → \"{e.Answer}\" cannot be coded as one line: its answer contains the separator \"{TaskFormat.AnswerSeparator}\".", nameof(examples));
-        var coder = new LanguageModelCoder(model);
-        var rows = examples.Select(e => coder.Tokens(TaskFormat.FullText(e.Prompt, e.Answer))).ToArray();
+        var rows = examples.Select(e => new LanguageModelCoder(model).Tokens(TaskFormat.FullText(e.Prompt, e.Answer))).ToArray();
+        // The window only needs the longest row + BOS, not the whole context: the decoder reads its width from the code.
+        var width = rows.Max(r => r.Length) + 1;
+        var coder = new LanguageModelCoder(model, width);
         var encoder = new ArithmeticEncoder();
         EliasGamma.Encode(encoder, examples.Count);
-        double ideal = EliasGamma.Length(examples.Count);
+        EliasGamma.Encode(encoder, width);
+        double ideal = EliasGamma.Length(examples.Count) + EliasGamma.Length(width);
         var firstEpoch = (examples.Count + batchSize - 1) / batchSize;
         var result = new TrainingLoop().Run(model.Model, step =>
         {
@@ -100,15 +103,15 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
             if (step.Step < firstEpoch) ideal += coder.EncodeRows(encoder, batch.Select(i => rows[i]).ToArray());
             return AnswerFineTuning.Loss(model, batch.Select(i => tokens[i]).ToArray());
         }, options, progress, cancellationToken);
-        return new PrequentialRun(encoder.Finish(), ideal, result, coder.Width);
+        return new PrequentialRun(encoder.Finish(), ideal, result);
     }
 
     /// <summary>Decodes the examples of a prequential code, training <paramref name="model"/> exactly as <see cref="Train"/> did.</summary>
     internal static IReadOnlyList<TaskExample> Decode(LanguageModel model, CodedBits code, int batchSize, TrainingOptions options)
     {
-        var coder = new LanguageModelCoder(model);
         var decoder = new ArithmeticDecoder(code);
         var count = (int)EliasGamma.Decode(decoder);
+        var coder = new LanguageModelCoder(model, (int)EliasGamma.Decode(decoder));
         var examples = new List<TaskExample>(count);
         var tokens = new List<PromptAnswerTokens>(count);
         var firstEpoch = (count + batchSize - 1) / batchSize;
@@ -153,5 +156,5 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
         for (var n = 8; n <= max; n *= 2) yield return n;
     }
 
-    internal sealed record PrequentialRun(CodedBits Code, double IdealBits, TrainingResult Training, int Width);
+    internal sealed record PrequentialRun(CodedBits Code, double IdealBits, TrainingResult Training);
 }

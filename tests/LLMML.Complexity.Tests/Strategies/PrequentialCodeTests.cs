@@ -30,11 +30,12 @@ public class PrequentialCodeTests
     [Fact]
     public void TheFirstBatchCostsWhatTheUntrainedModelSays()
     {
-        // With one batch holding every example, the code is γ(N) + the examples coded under the initial model.
+        // With one batch holding every example, the code is γ(N) + γ(window) + the examples coded under the initial model.
         using var initial = TinyModels.Create(seed: 4);
         var examples = TinyModels.SumRows(5);
         var coder = new LanguageModelCoder(initial);
-        var expected = EliasGamma.Length(5) + examples.Sum(e => TinyModels.NaiveBits(initial, coder.StartId,
+        var window = examples.Max(e => TaskFormat.FullText(e.Prompt, e.Answer).Length) + 1;
+        var expected = EliasGamma.Length(5) + EliasGamma.Length(window) + examples.Sum(e => TinyModels.NaiveBits(initial, coder.StartId,
             coder.Tokens(TaskFormat.FullText(e.Prompt, e.Answer)).Append(coder.EndId).ToArray()));
         using var model = initial.Clone();
         var tokens = examples.Select(e => model.EncodeContinuation(e.Prompt, TaskFormat.Continuation(e.Answer))).ToArray();

@@ -1,13 +1,13 @@
 using System.Text.Json.Serialization;
 using LLMML.Complexity.Metrics;
+using LLMML.Foundation.Progress;
 using LLMML.Complexity.Strategies;
-using LLMML.MLNet.Catalog;
 using LLMML.MLNet.Tasks;
 
 namespace LLMML.Complexity.Evaluation;
 
 /// <summary>Settings of <c>mlContext.Llm().Complexity(...)</c>: models, strategies, metric, targets δ and budgets.</summary>
-public sealed class ComplexityOptions : LlmOptionsBase
+public sealed class ComplexityOptions
 {
     /// <summary>Task name in the report.</summary>
     public string TaskName { get; set; } = "task";
@@ -40,6 +40,10 @@ public sealed class ComplexityOptions : LlmOptionsBase
     /// <summary>Key-typed label column whose key values are the closed answer set (optional; closed-set metrics need it).</summary>
     public string LabelColumn { get; set; } = TaskDataViews.LabelColumn;
 
+    /// <summary>Receives training steps and scoring batches of every run; not saved.</summary>
+    [JsonIgnore]
+    public IProgress<ProgressUpdate>? Progress { get; set; }
+
     /// <summary>Checked between programs and training steps; not saved.</summary>
     [JsonIgnore]
     public CancellationToken CancellationToken { get; set; }
@@ -55,10 +59,9 @@ public sealed class ComplexityOptions : LlmOptionsBase
         new FullFineTuneStrategy(),
     ];
 
-    /// <inheritdoc />
-    public override void Validate()
+    /// <summary>Throws naming the first bad setting.</summary>
+    public void Validate()
     {
-        base.Validate();
         if (Models is null || Models.Count == 0) throw new ArgumentException("Give at least one model to evaluate.", nameof(Models));
         var duplicate = Models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (duplicate is not null) throw new ArgumentException($"Two models are named '{duplicate}'; give them distinct names.", nameof(Models));

@@ -70,7 +70,7 @@ public sealed class ComplexityOptions
         ArgumentNullException.ThrowIfNull(Targets);
         foreach (var target in Targets)
             if (!(target >= Metric.Minimum && target <= Metric.Maximum))
-                throw new ArgumentOutOfRangeException(nameof(Targets), target, $"Target δ = {target} is outside the range [{Metric.Minimum}, {Metric.Maximum}] of the metric '{Metric.Name}'.");
+                throw new ArgumentOutOfRangeException(nameof(Targets), $"Target δ = {target} is outside the range [{Metric.Minimum}, {Metric.Maximum}] of the metric '{Metric.Name}'.");
         ArgumentNullException.ThrowIfNull(Budget);
         Budget.Validate();
     }

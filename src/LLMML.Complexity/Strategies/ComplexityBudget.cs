@@ -30,11 +30,11 @@ public sealed class ComplexityBudget
     /// <summary>Throws naming the first bad setting.</summary>
     public void Validate()
     {
-        if (TrainingSteps < 1) throw new ArgumentOutOfRangeException(nameof(TrainingSteps), TrainingSteps, "TrainingSteps must be at least 1.");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
-        if (MaxTrainingExamples < 1) throw new ArgumentOutOfRangeException(nameof(MaxTrainingExamples), MaxTrainingExamples, "MaxTrainingExamples must be at least 1.");
-        if (MaxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(MaxEpochs), MaxEpochs, "MaxEpochs must be at least 1.");
-        if (MaxInContextExamples < 0) throw new ArgumentOutOfRangeException(nameof(MaxInContextExamples), MaxInContextExamples, "MaxInContextExamples must not be negative.");
-        if (TimeLimitPerRun <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimitPerRun), TimeLimitPerRun, "TimeLimitPerRun must be positive.");
+        if (TrainingSteps < 1) throw new ArgumentOutOfRangeException(nameof(TrainingSteps), "TrainingSteps must be at least 1.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize must be at least 1.");
+        if (MaxTrainingExamples < 1) throw new ArgumentOutOfRangeException(nameof(MaxTrainingExamples), "MaxTrainingExamples must be at least 1.");
+        if (MaxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(MaxEpochs), "MaxEpochs must be at least 1.");
+        if (MaxInContextExamples < 0) throw new ArgumentOutOfRangeException(nameof(MaxInContextExamples), "MaxInContextExamples must not be negative.");
+        if (TimeLimitPerRun <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimitPerRun), "TimeLimitPerRun must be positive.");
     }
 }

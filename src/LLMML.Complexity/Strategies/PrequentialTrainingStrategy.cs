@@ -123,7 +123,7 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
                 {
                     var example = Split(model.Decode(row));
                     examples.Add(example);
-                    tokens.Add(model.EncodeContinuation(example.Prompt, TaskFormat.Continuation(example.Answer)));
+                    tokens.Add(TrainingTargets.For(model, example));
                 }
             return AnswerFineTuning.Loss(model, batch.Select(i => tokens[i]).ToArray());
         }, options);

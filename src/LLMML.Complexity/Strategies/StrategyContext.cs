@@ -47,9 +47,9 @@ public sealed class StrategyContext
     /// <summary>Configurations skipped and why (e.g. "k=8 does not fit the context").</summary>
     public IReadOnlyList<string> Notes => _notes;
 
-    /// <summary>The training split as prompt → " " + answer tokens (what answer-only training reads).</summary>
+    /// <summary>The training split as <see cref="TrainingTargets"/> (prompt → " " + answer + EOS), what answer-only training reads.</summary>
     public IReadOnlyList<PromptAnswerTokens> TrainTokens =>
-        _trainTokens ??= Train.Select(e => Model.EncodeContinuation(e.Prompt, TaskFormat.Continuation(e.Answer))).ToArray();
+        _trainTokens ??= Train.Select(e => TrainingTargets.For(Model, e)).ToArray();
 
     /// <summary>Progress stage name of a strategy on this model.</summary>
     public string Stage(string strategy) => $"{ModelName} · {strategy}";

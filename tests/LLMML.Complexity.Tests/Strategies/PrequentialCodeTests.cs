@@ -15,7 +15,7 @@ public class PrequentialCodeTests
         using var initial = TinyModels.Create(seed: 2, context: 16);
         var examples = TinyModels.SumRows(11);
         using var encoding = initial.Clone();
-        var tokens = examples.Select(e => encoding.EncodeContinuation(e.Prompt, TaskFormat.Continuation(e.Answer))).ToArray();
+        var tokens = examples.Select(e => TrainingTargets.For(encoding, e)).ToArray();
 
         var run = PrequentialTrainingStrategy.Train(encoding, examples, tokens, batchSize: 4, Options(6), null, default);
 
@@ -38,7 +38,7 @@ public class PrequentialCodeTests
         var expected = EliasGamma.Length(5) + EliasGamma.Length(window) + examples.Sum(e => TinyModels.NaiveBits(initial, coder.StartId,
             coder.Tokens(TaskFormat.FullText(e.Prompt, e.Answer)).Append(coder.EndId).ToArray()));
         using var model = initial.Clone();
-        var tokens = examples.Select(e => model.EncodeContinuation(e.Prompt, TaskFormat.Continuation(e.Answer))).ToArray();
+        var tokens = examples.Select(e => TrainingTargets.For(model, e)).ToArray();
 
         var run = PrequentialTrainingStrategy.Train(model, examples, tokens, batchSize: 8, Options(3), null, default);
 
@@ -48,11 +48,20 @@ public class PrequentialCodeTests
     }
 
     [Fact]
+    public void TrainingTargetsEndTheAnswerWithEos()
+    {
+        using var model = TinyModels.Create();
+        var targets = TrainingTargets.For(model, new TaskExample("1 + 1 =", "12"));
+        targets.Prompt.Should().Equal(model.Encode("1 + 1 ="));
+        targets.Answer.Should().Equal([.. model.Encode(" 12"), model.EndOfSequenceIds[0]]);
+    }
+
+    [Fact]
     public void ExamplesWhoseAnswerHoldsTheSeparatorAreRefused()
     {
         using var model = TinyModels.Create();
         var examples = new[] { new TaskExample("1 + 1 =", "2 yes") };
-        var tokens = examples.Select(e => model.EncodeContinuation(e.Prompt, TaskFormat.Continuation(e.Answer))).ToArray();
+        var tokens = examples.Select(e => TrainingTargets.For(model, e)).ToArray();
         var act = () => PrequentialTrainingStrategy.Train(model, examples, tokens, 4, Options(1), null, default);
         act.Should().Throw<ArgumentException>().WithMessage("*separator*");
     }

@@ -38,7 +38,10 @@ public sealed class FullFineTuneStrategy : IComplexityStrategy
             StrategyTraining.ThrowIfCallerCancelled(context);
             using (no_grad())
                 foreach (var p in model.Model.parameters())
+                {
+                    using var scope = NewDisposeScope();
                     p.copy_(p.to_type(ScalarType.Float16).to_type(p.dtype));
+                }
             var parameters = model.Model.ParameterCount;
             yield return new ComplexityProgram($"steps={result.StepsCompleted}", new ProgramLength(Code.Render(), 16 * parameters), model)
             {

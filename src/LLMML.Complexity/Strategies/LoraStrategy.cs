@@ -65,7 +65,10 @@ public sealed class LoraStrategy : IComplexityStrategy
                 StrategyTraining.ThrowIfCallerCancelled(context);
                 foreach (var adapter in adapters.Values)
                     foreach (var p in new[] { adapter.lora_A, adapter.lora_B })
-                        trained.Add((p, p.detach().clone()));
+                    {
+                        using var detached = p.detach();
+                        trained.Add((p, detached.clone()));
+                    }
                 var parameters = trained.Sum(t => t.Trained.numel());
                 foreach (var bits in BitWidths)
                 {

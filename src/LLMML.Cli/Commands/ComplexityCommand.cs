@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Globalization;
+using LLMML.Cli.Rendering;
+using LLMML.Complexity.Evaluation;
+using LLMML.Complexity.Metrics;
+using LLMML.Complexity.Reporting;
+using LLMML.Complexity.Strategies;
+using LLMML.MLNet.Tasks;
+using Microsoft.ML;
+using Spectre.Console;
+
+namespace LLMML.Cli.Commands;
+
+/// <summary>
+/// `llmml complexity`: task complexity of one task under several models — every strategy's programs with their lengths
+/// in bits and scores, each model's Pareto frontier, C(δ) and the ratios between models.
+/// </summary>
+internal static class ComplexityCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<string>("--models") { Description = "Checkpoint directories, comma-separated (named after the directory).", Required = true };
+        var task = new Option<string>("--task") { Description = "Task name (see `llmml tasks`).", Required = true };
+        var strategies = new Option<string?>("--strategies") { Description = "Comma-separated subset of plain,prompt,icl,prequential,lora,full (default all)." };
+        var targets = new Option<double[]>("--target") { Description = "Target score(s) δ for C(δ); repeat for several.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.25, 0.5, 0.75, 0.9] };
+        var plot = new Option<string?>("--plot") { Description = "Write the score-against-log₂-bits plot to this PNG." };
+        var metric = new Option<string>("--metric") { Description = "exact-match (teacher-forced first word, fast) or closed-set (ScoreAnswers + ML.NET multiclass accuracy).", DefaultValueFactory = _ => "exact-match" };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Score only the first N test rows." };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps per training run.", DefaultValueFactory = _ => 200 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per training step.", DefaultValueFactory = _ => 16 };
+        var maxExamples = new Option<int>("--max-examples") { Description = "Largest N of the prequential strategy (8, 16, … doubling).", DefaultValueFactory = _ => 1024 };
+        var maxShots = new Option<int>("--max-shots") { Description = "Most in-context examples (0, 1, 2, 4, …).", DefaultValueFactory = _ => 64 };
+        var ranks = new Option<string>("--lora-ranks") { Description = "LoRA ranks, comma-separated.", DefaultValueFactory = _ => "1,4" };
+        var bits = new Option<string>("--lora-bits") { Description = "Bits per LoRA parameter, comma-separated.", DefaultValueFactory = _ => "16,8,4,2" };
+        var epochs = new Option<int>("--max-epochs") { Description = "Most passes over the N examples of a prequential run.", DefaultValueFactory = _ => 5 };
+        var minutes = new Option<double>("--run-minutes") { Description = "Wall-clock limit of one training run.", DefaultValueFactory = _ => 10 };
+        var prompts = new Option<string[]>("--prompt") { Description = "Hand-written prompt(s) for the prompt strategy (default: built-in ones for the task); \\n is a newline.", AllowMultipleArgumentsPerToken = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of training runs.", DefaultValueFactory = _ => 42 };
+        var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads." };
+        var json = CommonOptions.Json();
+        var command = new Command("complexity", "Task complexity: bits of the shortest program (prompt, examples, training data, adapter, weights) reaching each score, per model.")
+        {
+            models, task, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, bits, minutes, prompts, seed, threads, json,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(threads) is { } n)
+            {
+                if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), n, "--threads must be at least 1.");
+                TorchSharp.torch.set_num_threads(n);
+            }
+            var ml = new MLContext(seed: 0);
+            var llm = ml.Llm();
+            var taskName = llm.Tasks.Get(parse.GetValue(task)!).Name;
+            var options = new ComplexityOptions
+            {
+                TaskName = taskName,
+                Models = Split(parse.GetValue(models)!).Select(d => ComplexityModel.FromDirectory(d)).ToList(),
+                Strategies = Strategies(taskName, parse.GetValue(strategies), Ints(parse.GetValue(ranks)!), Ints(parse.GetValue(bits)!), parse.GetValue(prompts)),
+                Metric = parse.GetValue(metric) switch
+                {
+                    "exact-match" => new FirstWordExactMatch(),
+                    "closed-set" => new ClosedSetAccuracy(ml),
+                    var other => throw new ArgumentException($"Unknown metric '{other}'; use exact-match or closed-set."),
+                },
+                Targets = parse.GetValue(targets)!.ToList(),
+                Budget = new ComplexityBudget
+                {
+                    TrainingSteps = parse.GetValue(steps), BatchSize = parse.GetValue(batchSize), MaxTrainingExamples = parse.GetValue(maxExamples),
+                    MaxInContextExamples = parse.GetValue(maxShots), MaxEpochs = parse.GetValue(epochs), TimeLimitPerRun = TimeSpan.FromMinutes(parse.GetValue(minutes)),
+                },
+                Seed = parse.GetValue(seed),
+                CancellationToken = ct,
+            };
+            foreach (var m in options.Models)
+                if (!Directory.Exists(m.Directory)) throw new DirectoryNotFoundException($"Model directory '{m.Directory}' does not exist.");
+            var asJson = parse.GetValue(json);
+            var report = ConsoleProgress.Run(asJson, progress =>
+            {
+                options.Progress = progress;
+                return llm.Complexity(options).Evaluate(llm.Tasks.Load(taskName, TaskSplits.Train), llm.Tasks.Load(taskName, TaskSplits.Test, parse.GetValue(testLimit)));
+            });
+            if (parse.GetValue(plot) is { } path) report.SavePlot(path);
+            if (asJson) Console.WriteLine(report.ToJson());
+            else Print(report);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static IList<IComplexityStrategy> Strategies(string task, string? names, int[] ranks, int[] bits, string[]? prompts)
+    {
+        var all = ComplexityOptions.DefaultStrategies(task).Select(s => s switch
+        {
+            LoraStrategy => new LoraStrategy(ranks, bits),
+            HandWrittenPromptStrategy when prompts is { Length: > 0 } => new HandWrittenPromptStrategy(prompts.Select(p => p.Replace("\\n", "\n", StringComparison.Ordinal))),
+            _ => s,
+        }).ToList();
+        if (names is null) return all;
+        return Split(names).Select(n => all.FirstOrDefault(s => s.Name == n)
+            ?? throw new ArgumentException($"Unknown strategy '{n}'; known: {string.Join(", ", all.Select(s => s.Name))}.")).ToList();
+    }
+
+    private static void Print(ComplexityReport report)
+    {
+        var runs = new Table().AddColumns("model", "strategy", "configuration", "bits", "payload", report.Metric, "s");
+        foreach (var r in report.Runs)
+            runs.AddRow(Markup.Escape(r.Model), r.Strategy, Markup.Escape(Shorten(r.Configuration)), Number(r.Bits), Number(r.PayloadBits),
+                r.Score.ToString("P1", CultureInfo.InvariantCulture), r.Seconds.ToString("F0", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(runs);
+        foreach (var model in report.Models)
+        {
+            var frontier = new Table().Title(Markup.Escape($"frontier: {model}")).AddColumns("bits", report.Metric, "strategy", "configuration");
+            foreach (var r in report.Frontier(model))
+                frontier.AddRow(Number(r.Bits), r.Score.ToString("P1", CultureInfo.InvariantCulture), r.Strategy, Markup.Escape(Shorten(r.Configuration)));
+            AnsiConsole.Write(frontier);
+        }
+        var complexity = new Table().Title("C(δ) in bits").AddColumn("model");
+        foreach (var t in report.Targets) complexity.AddColumn("δ = " + t.ToString(CultureInfo.InvariantCulture));
+        foreach (var model in report.Models)
+            complexity.AddRow([Markup.Escape(model), .. report.Targets.Select(t => report.Complexity(model, t) is { } c ? Number(c) : "not reached")]);
+        AnsiConsole.Write(complexity);
+        for (var i = 0; i < report.Models.Count; i++)
+            for (var j = i + 1; j < report.Models.Count; j++)
+                foreach (var t in report.Targets)
+                    AnsiConsole.MarkupLineInterpolated($"C_{report.Models[i]}({t}) / C_{report.Models[j]}({t}) = {(report.Ratio(report.Models[i], report.Models[j], t) is { } x ? x.ToString("G4", CultureInfo.InvariantCulture) : "—")}");
+        foreach (var note in report.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
+    }
+
+    private static string Shorten(string text) => text.Length <= 22 ? text : text[..21] + "…";
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static int[] Ints(string list) => Split(list).Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+        : throw new ArgumentException($"'{s}' is not an integer.")).ToArray();
+}

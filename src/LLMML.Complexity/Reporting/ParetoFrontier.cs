@@ -1,0 +1,30 @@
+namespace LLMML.Complexity.Reporting;
+
+/// <summary>
+/// The frontier of one model's runs: sorted by bits (ties: higher score first), a run is kept when its score is at
+/// least the best score so far. C(δ) is the bits of the first frontier run scoring ≥ δ — an upper bound on the task's
+/// complexity, since any program found is one.
+/// </summary>
+public static class ParetoFrontier
+{
+    public static IReadOnlyList<ComplexityRun> Of(IEnumerable<ComplexityRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var frontier = new List<ComplexityRun>();
+        var best = double.NegativeInfinity;
+        foreach (var run in runs.OrderBy(r => r.Bits).ThenByDescending(r => r.Score))
+        {
+            if (run.Score < best) continue;
+            frontier.Add(run);
+            best = run.Score;
+        }
+        return frontier;
+    }
+
+    /// <summary>C(δ): bits of the shortest run in <paramref name="frontier"/> with score ≥ <paramref name="target"/>, or null when none reaches it.</summary>
+    public static long? Complexity(IEnumerable<ComplexityRun> frontier, double target)
+    {
+        ArgumentNullException.ThrowIfNull(frontier);
+        return frontier.Where(r => r.Score >= target).Select(r => (long?)r.Bits).Min();
+    }
+}

@@ -1,0 +1,40 @@
+using LLMML.Complexity.Reporting;
+
+namespace LLMML.Complexity.Tests.Reporting;
+
+public class ParetoFrontierTests
+{
+    private static ComplexityRun Run(string model, long bits, double score, string config = "c") => new(model, "s", config, bits, 0, score, 0);
+
+    [Fact]
+    public void FrontierKeepsRunsThatAreAtLeastTheBestSoFar()
+    {
+        var runs = new[]
+        {
+            Run("m", 800, 0.5, "d"), Run("m", 100, 0.1, "a"), Run("m", 400, 0.05, "b"), Run("m", 400, 0.3, "c"),
+            Run("m", 2000, 0.5, "e"), Run("m", 5000, 0.45, "f"), Run("m", 9000, 0.9, "g"),
+        };
+        // Sorted by bits (ties: higher score first): a 0.1 ✓, c 0.3 ✓, b 0.05 ✗, d 0.5 ✓, e 0.5 ✓ (≥), f 0.45 ✗, g 0.9 ✓.
+        ParetoFrontier.Of(runs).Select(r => r.Configuration).Should().Equal("a", "c", "d", "e", "g");
+        ParetoFrontier.Complexity(ParetoFrontier.Of(runs), 0.5).Should().Be(800);
+        ParetoFrontier.Complexity(ParetoFrontier.Of(runs), 0.31).Should().Be(800);
+        ParetoFrontier.Complexity(ParetoFrontier.Of(runs), 0.95).Should().BeNull();
+    }
+
+    [Fact]
+    public void ReportGivesComplexityPerModelAndRatios()
+    {
+        var runs = new[] { Run("random", 64_000, 0.92), Run("random", 100, 0.0), Run("post", 320, 0.95), Run("post", 100, 0.4) };
+        var report = new ComplexityReport("t", "exact-match", ["random", "post"], runs, [0.9]);
+        report.Complexity("random", 0.9).Should().Be(64_000);
+        report.Complexity("post", 0.9).Should().Be(320);
+        report.Ratio("random", "post", 0.9).Should().Be(200);
+        report.Ratio("random", "post", 0.99).Should().BeNull();
+        report.BestScore("post").Should().Be(0.95);
+        var frame = report.ToDataFrame();
+        frame.Rows.Count.Should().Be(4);
+        frame["on_frontier"].Cast<bool>().Should().Equal(true, true, true, true);
+        var unknown = () => report.Frontier("base");
+        unknown.Should().Throw<ArgumentException>().WithMessage("*no model 'base'*");
+    }
+}

@@ -6,6 +6,8 @@ using LLMML.Eigenpruning.Pruning;
 using LLMML.Eigenpruning.Reporting;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
+using LLMML.LanguageModels.Hooks;
+using static TorchSharp.torch;
 using LLMML.MLNet.Tasks;
 
 namespace LLMML.Eigenpruning;
@@ -22,6 +24,18 @@ public static class Eigenpruner
     /// <exception cref="InvalidOperationException">A score is not finite, or mean ablation of a projection without a bias.</exception>
     public static EigenpruneReport Prune(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, EigenpruneOptions options, CancellationToken cancellationToken = default)
     {
+        using var scores = Score(model, examples, options, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return scores.Prune(model, options.Ablation, options.Fraction, options.Count, options.Threshold);
+    }
+
+    /// <summary>
+    /// Decomposes the selected matrices of <paramref name="model"/> and scores every singular value on
+    /// <paramref name="examples"/>, without changing the model; <see cref="SingularValueScores.Prune"/> then removes a
+    /// selection from it or from copies of it.
+    /// </summary>
+    public static SingularValueScores Score(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, EigenpruneOptions options, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(options);
@@ -29,26 +43,25 @@ public static class Eigenpruner
         var clock = Stopwatch.StartNew();
         var ids = MatrixSelection.Resolve(model.Config, options.Matrices, options.Layers);
         var decompositions = new List<ProjectionDecomposition>();
+        var weights = new List<Tensor>();
         try
         {
-            foreach (var id in ids) decompositions.Add(ProjectionDecomposition.Compute(model.Model, id, options.PerHead));
+            foreach (var id in ids)
+            {
+                decompositions.Add(ProjectionDecomposition.Compute(model.Model, id, options.PerHead));
+                using var w = ModelWeights.Get(model.Model, id.Layer, id.Kind);
+                weights.Add(w.Weight.clone());
+            }
             var corrupt = CorruptionPairs.Build(examples, options.Seed);
             var attribution = SingularValueAttribution.Run(model, decompositions, examples, corrupt, options.BatchSize, options.Reduction,
                 options.Progress, cancellationToken);
-            var scoring = clock.Elapsed.TotalSeconds;
-            var chosen = PruningSelection.Choose(attribution, options.Fraction, options.Count, options.Threshold);
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var k = 0; k < decompositions.Count; k++)
-            {
-                var d = decompositions[k];
-                SingularValueRemoval.Apply(model.Model, d, chosen.Where(c => c.Id.Projection == d.Id).Select(c => c.Id), options.Ablation,
-                    attribution.Projections[k].MeanInput);
-            }
-            return EigenpruneReport.Create(attribution, chosen, options.Ablation, scoring, clock.Elapsed.TotalSeconds);
+            return new SingularValueScores(decompositions, weights.ToArray(), attribution, clock.Elapsed.TotalSeconds);
         }
-        finally
+        catch
         {
             foreach (var d in decompositions) d.Dispose();
+            foreach (var w in weights) w.Dispose();
+            throw;
         }
     }
 

@@ -21,7 +21,7 @@ internal static class ComplexityCommand
     {
         var models = new Option<string>("--models") { Description = "Checkpoint directories, comma-separated (named after the directory).", Required = true };
         var task = new Option<string>("--task") { Description = "Task name (see `llmml tasks`).", Required = true };
-        var strategies = new Option<string?>("--strategies") { Description = "Comma-separated subset of plain,prompt,icl,prequential,lora,full (default all)." };
+        var strategies = new Option<string?>("--strategies") { Description = "Comma-separated subset of plain,prompt,icl,prequential,lora,eigenprune,full (default all)." };
         var targets = new Option<double[]>("--target") { Description = "Target score(s) δ for C(δ); repeat for several.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.25, 0.5, 0.75, 0.9] };
         var plot = new Option<string?>("--plot") { Description = "Write the score-against-log₂-bits plot to this PNG." };
         var metric = new Option<string>("--metric") { Description = "exact-match (teacher-forced first word, fast) or closed-set (ScoreAnswers + ML.NET multiclass accuracy).", DefaultValueFactory = _ => "exact-match" };

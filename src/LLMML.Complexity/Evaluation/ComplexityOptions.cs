@@ -48,7 +48,7 @@ public sealed class ComplexityOptions
     [JsonIgnore]
     public CancellationToken CancellationToken { get; set; }
 
-    /// <summary>plain, prompt (hand-written prompts for the task), icl, prequential, lora, full.</summary>
+    /// <summary>plain, prompt (hand-written prompts for the task), icl, prequential, lora, eigenprune (mask), full.</summary>
     public static IList<IComplexityStrategy> DefaultStrategies(string taskName) =>
     [
         new PlainPromptStrategy(),
@@ -56,6 +56,7 @@ public sealed class ComplexityOptions
         new InContextExamplesStrategy(),
         new PrequentialTrainingStrategy(),
         new LoraStrategy(),
+        new EigenpruneMaskStrategy(),
         new FullFineTuneStrategy(),
     ];
 

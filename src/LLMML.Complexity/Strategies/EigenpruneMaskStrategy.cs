@@ -1,0 +1,119 @@
+using LLMML.Complexity.Coding;
+using LLMML.Complexity.Quantisation;
+using LLMML.Eigenpruning;
+using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Matrices;
+using LLMML.Eigenpruning.Pruning;
+using LLMML.LanguageModels.Hooks;
+using static TorchSharp.torch;
+
+namespace LLMML.Complexity.Strategies;
+
+/// <summary>
+/// An eigenpruning mask as a program (METHODS.md §4, "beyond the paper"): the k of the model's n singular values that
+/// eigenpruning removes, scored once on the first training examples, sent as their subset code — ⌈log₂ C(n, k)⌉ bits
+/// (<see cref="SubsetCode"/>). With mean ablation the program also needs the bias shifts the removed directions' means
+/// fold in, sent in half precision (16 bits per bias entry of every projection that lost a value); zero ablation needs
+/// nothing more. Like LoRA, the program carries the result, not the training data (Programs/eigenprune-mask.txt).
+/// </summary>
+public sealed class EigenpruneMaskStrategy : IComplexityStrategy
+{
+    public const string StrategyName = "eigenprune";
+
+    private static readonly FixedInferenceCode Code = FixedInferenceCode.BuiltIn("eigenprune-mask");
+
+    /// <param name="fractions">Shares of the singular values removed; default 0.01, 0.02, 0.05, 0.1, 0.2.</param>
+    /// <param name="ablations">Default zero and mean.</param>
+    /// <param name="matrices">Matrix kinds decomposed; default every attention and MLP kind the model has.</param>
+    public EigenpruneMaskStrategy(IEnumerable<double>? fractions = null, IEnumerable<Ablation>? ablations = null, IEnumerable<WeightKind>? matrices = null)
+    {
+        Fractions = fractions?.ToArray() ?? [0.01, 0.02, 0.05, 0.1, 0.2];
+        Ablations = ablations?.ToArray() ?? [Ablation.Zero, Ablation.Mean];
+        Matrices = matrices?.ToArray();
+        foreach (var f in Fractions) PruningSelection.Validate(f, null, null);
+        if (Fractions.Count == 0 || Ablations.Count == 0) throw new ArgumentException("Give at least one fraction and one ablation.");
+        if (Matrices is { Count: 0 }) throw new ArgumentException("Give at least one matrix kind, or null for all.", nameof(matrices));
+    }
+
+    public string Name => StrategyName;
+
+    public IReadOnlyList<double> Fractions { get; }
+
+    public IReadOnlyList<Ablation> Ablations { get; }
+
+    public IReadOnlyList<WeightKind>? Matrices { get; }
+
+    public IEnumerable<ComplexityProgram> Programs(StrategyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        StrategyTraining.ThrowIfCallerCancelled(context);
+        var model = context.Model;
+        var kinds = Matrices ?? Enum.GetValues<WeightKind>().Where(k => ModelWeights.Has(model.Config, k)).ToArray();
+        var examples = context.TrainTokens.Take(context.Budget.MaxTrainingExamples).ToArray();
+        var options = new EigenpruneOptions { Matrices = kinds, BatchSize = context.Budget.BatchSize, Seed = (int)context.Seed, Progress = context.Progress };
+        using var scores = Eigenpruner.Score(model, examples, options, context.CancellationToken);
+        var positions = Positions(scores);
+        var matrixNames = string.Join(",", kinds.Select(MatrixKinds.NameOf));
+        foreach (var ablation in Ablations)
+            foreach (var fraction in Fractions)
+            {
+                StrategyTraining.ThrowIfCallerCancelled(context);
+                var pruned = model.Clone();
+                try
+                {
+                    var report = scores.Prune(pruned, ablation, fraction);
+                    var subset = report.Pruned.Select(p => positions[p.Id]).ToArray();
+                    var maskBits = SubsetCode.Encode(scores.Count, subset).BitLength;
+                    var biasBits = ablation == Ablation.Mean ? SendBiasesInHalfPrecision(model, pruned, report.Pruned.Select(p => p.Id.Projection).Distinct()) : 0;
+                    var code = Code.Render(("n", scores.Count), ("k", subset.Length), ("matrices", matrixNames), ("per_head", options.PerHead ? "True" : "False"),
+                        ("bias", ablation == Ablation.Mean ? ", bias=halves(bits)" : ""));
+                    yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(code, maskBits + biasBits), pruned)
+                    {
+                        Details = new Dictionary<string, double>
+                        {
+                            ["pruned"] = subset.Length,
+                            ["singularValues"] = scores.Count,
+                            ["maskBits"] = maskBits,
+                            ["biasBits"] = biasBits,
+                            ["scoredExamples"] = examples.Length,
+                            ["scoringSeconds"] = scores.Seconds,
+                        },
+                    };
+                }
+                finally
+                {
+                    pruned.Dispose();
+                }
+            }
+    }
+
+    /// <summary>Each singular value's position in the order the subset code numbers them: projection, head, index.</summary>
+    private static Dictionary<SingularValueId, int> Positions(SingularValueScores scores)
+    {
+        var positions = new Dictionary<SingularValueId, int>();
+        foreach (var p in scores.Attribution.Projections)
+            for (var h = 0; h < p.Scores.Length; h++)
+                for (var i = 0; i < p.Scores[h].Length; i++)
+                    positions[p.IdOf(h, i)] = positions.Count;
+        return positions;
+    }
+
+    /// <summary>
+    /// Rounds each edited projection's bias shift (b' − b) to half precision, as the program receives it, and returns
+    /// its bits: 16 per bias entry.
+    /// </summary>
+    private static long SendBiasesInHalfPrecision(LLMML.LanguageModels.Generation.LanguageModel original, LLMML.LanguageModels.Generation.LanguageModel pruned, IEnumerable<ProjectionId> projections)
+    {
+        long entries = 0;
+        foreach (var id in projections)
+        {
+            using var scope = NewDisposeScope();
+            using var before = ModelWeights.Get(original.Model, id.Layer, id.Kind);
+            using var after = ModelWeights.Get(pruned.Model, id.Layer, id.Kind);
+            var shift = WeightQuantisation.RoundTrip(after.Bias! - before.Bias!, 16);
+            ModelWeights.Set(pruned.Model, id.Layer, id.Kind, null, after.Weight, before.Bias! + shift);
+            entries += shift.numel();
+        }
+        return WeightQuantisation.PayloadBits(entries, 0, 16);
+    }
+}

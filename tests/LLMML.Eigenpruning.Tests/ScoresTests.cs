@@ -37,4 +37,26 @@ public class ScoresTests
         var prune = () => scores.Prune(other, Ablation.Mean);
         prune.Should().Throw<InvalidOperationException>().WithMessage("The weights of layer 0 Key are not those that were scored*");
     }
+
+    [Fact]
+    public void ScoringPruningAndBaselinesLeaveNoLiveTensors()
+    {
+        using var lm = TinyTask.Model(scale: 5);
+        var train = TinyTask.Examples(lm, 6);
+        var options = EstimatorTests.Options(o => o.Matrices = [WeightKind.Key, WeightKind.Output, WeightKind.MlpIn]);
+        void Work()
+        {
+            using var copy = lm.Clone();
+            var report = Eigenpruner.Prune(copy, train, options);
+            foreach (var baseline in Comparison.EigenpruneComparison.AllBaselines())
+            {
+                using var other = lm.Clone();
+                baseline.Adapt(other, new Baselines.BaselineContext(train, options, report, null, default));
+            }
+        }
+        Work();
+        var live = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 0; i < 2; i++) Work();
+        TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(live);
+    }
 }

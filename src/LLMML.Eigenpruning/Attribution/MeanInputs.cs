@@ -41,11 +41,8 @@ internal sealed class MeanInputs : IDisposable
     public double[][] Means()
     {
         var count = Math.Max(tokens, 1);
-        return sums.Select(s =>
-        {
-            using var mean = (s / count).cpu();
-            return mean.data<double>().ToArray();
-        }).ToArray();
+        using var scope = NewDisposeScope();
+        return sums.Select(s => (s / count).cpu().data<double>().ToArray()).ToArray();
     }
 
     /// <summary>One forward pass per batch over <paramref name="examples"/> (no gradients), for methods that need only the means.</summary>

@@ -71,10 +71,10 @@ internal static class SingularValueAttribution
             var meanInputs = means.Means();
             for (var k = 0; k < decompositions.Count; k++)
             {
+                using var scope = NewDisposeScope();
                 var d = decompositions[k];
-                using var scores = reduction == EffectReduction.Max ? reduced[k].cpu() : (reduced[k] / Math.Max(positions, 1)).cpu();
-                using var s = d.S.cpu();
-                result.Add(new ProjectionAttribution(d.Id, Rows(scores), Rows(s), meanInputs[k], d.Axis));
+                var scores = reduction == EffectReduction.Max ? reduced[k].cpu() : (reduced[k] / Math.Max(positions, 1)).cpu();
+                result.Add(new ProjectionAttribution(d.Id, Rows(scores), Rows(d.S.cpu()), meanInputs[k], d.Axis));
             }
             return new AttributionResult(result, examples.Count, positions, reduction);
         }

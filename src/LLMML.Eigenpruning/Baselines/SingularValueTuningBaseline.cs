@@ -52,9 +52,9 @@ public sealed class SingularValueTuningBaseline : IAdaptationBaseline
             using (no_grad())
                 for (var k = 0; k < decompositions.Length; k++)
                 {
+                    using var scope = NewDisposeScope();
                     using var weights = ModelWeights.Get(model.Model, ids[k].Layer, ids[k].Kind);
-                    using var update = shifts.Update(k);
-                    ModelWeights.Set(model.Model, ids[k].Layer, ids[k].Kind, null, weights.Weight + update);
+                    ModelWeights.Set(model.Model, ids[k].Layer, ids[k].Kind, null, weights.Weight + shifts.Update(k));
                 }
             return new BaselineRun($"δ of {shifts.Count} singular values of {options.DescribeMatrices()}, {result.StepsCompleted} steps × {BatchSize}, lr {LearningRate}, final loss {result.FinalLoss:F3}", shifts.Count);
         }
@@ -77,9 +77,12 @@ public sealed class SingularValueTuningBaseline : IAdaptationBaseline
         public RelativeShifts(ProjectionDecomposition[] decompositions) : base(nameof(RelativeShifts))
         {
             this.decompositions = decompositions;
-            u = decompositions.Select(d => d.U.to_type(ScalarType.Float32)).ToArray();
-            // s_i·v_i, so the update is U·diag(δ)·(S·V)ᵀ
-            sv = decompositions.Select(d => (d.V * d.S.unsqueeze(1)).to_type(ScalarType.Float32)).ToArray();
+            using (NewDisposeScope())
+            {
+                u = decompositions.Select(d => d.U.to_type(ScalarType.Float32).MoveToOuterDisposeScope()).ToArray();
+                // s_i·v_i, so the update is U·diag(δ)·(S·V)ᵀ
+                sv = decompositions.Select(d => (d.V * d.S.unsqueeze(1)).to_type(ScalarType.Float32).MoveToOuterDisposeScope()).ToArray();
+            }
             delta = new ParameterList(decompositions.Select(d => new Parameter(zeros(d.Heads, d.Rank, device: d.S.device))).ToArray());
             RegisterComponents();
         }

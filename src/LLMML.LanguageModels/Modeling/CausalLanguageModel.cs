@@ -147,7 +147,8 @@ public sealed class CausalLanguageModel : nn.Module<Tensor, Tensor?, KeyValueCac
         using var noGrad = no_grad();
         foreach (var (name, parameter) in named_parameters())
         {
-            if (name.EndsWith("bias", StringComparison.Ordinal)) parameter.zero_();
+            // fill_ returns the parameter itself; zero_ returns a new handle that would stay alive until finalised.
+            if (name.EndsWith("bias", StringComparison.Ordinal)) parameter.fill_(0.0);
             else if (name.Contains("layernorm") || name.StartsWith("norm.", StringComparison.Ordinal)) parameter.fill_(1.0);
             else nn.init.normal_(parameter, 0.0, 0.02);
         }

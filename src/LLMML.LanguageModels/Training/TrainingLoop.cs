@@ -100,7 +100,8 @@ public sealed class TrainingLoop
         }
         finally
         {
-            optimizer.zero_grad();
+            // zero_grad reads every .grad through a new handle; a scope releases them (inside RunStep its own does).
+            using (NewDisposeScope()) optimizer.zero_grad();
             model.train(wasTraining);
         }
 

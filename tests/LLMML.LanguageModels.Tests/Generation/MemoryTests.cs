@@ -1,4 +1,6 @@
 using LLMML.LanguageModels.Generation;
+using LLMML.LanguageModels.Modeling;
+using LLMML.LanguageModels.Training;
 using LLMML.LanguageModels.Tests.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,5 +44,26 @@ public class MemoryTests
             ContinuationScorer.LogProbabilities(model, prompts, [[5, 6], [7]]);
         }
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(live);
+    }
+
+    [Fact]
+    public void BuildingCloningAndTrainingAModelLeaveOnlyItsParameters()
+    {
+        var config = TinyModels.Gpt2();
+        using (new CausalLanguageModel(config)) { }
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (var model = new CausalLanguageModel(config))
+        {
+            using var ids = tensor(TinyModels.Ids(8, config.VocabularySize, 1), [2, 4]);
+            var parameters = model.parameters().Count();
+            DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(live + parameters + 1, "a new model holds its parameters (and the ids)");
+            var loop = new TrainingLoop();
+            loop.Run(model, _ => model.forward(ids).sum() * 1e-3, new TrainingOptions { MaxSteps = 2 });
+            // Each parameter now also holds its gradient: one handle, read through .grad, is allowed per parameter.
+            DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().BeLessThanOrEqualTo(live + 2 * parameters + 1, "a training run leaves no handles behind");
+            var afterOne = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            loop.Run(model, _ => model.forward(ids).sum() * 1e-3, new TrainingOptions { MaxSteps = 2 });
+            DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(afterOne, "a second run adds nothing");
+        }
     }
 }

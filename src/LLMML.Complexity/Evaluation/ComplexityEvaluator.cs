@@ -2,9 +2,7 @@ using System.Diagnostics;
 using LLMML.Complexity.Metrics;
 using LLMML.Complexity.Reporting;
 using LLMML.Complexity.Strategies;
-using LLMML.LanguageModels.Devices;
-using LLMML.LanguageModels.Generation;
-using LLMML.MLNet.Catalog;
+using LLMML.Scoring.Components;
 using Microsoft.ML;
 
 namespace LLMML.Complexity.Evaluation;
@@ -40,7 +38,7 @@ public sealed class ComplexityEvaluator
         foreach (var spec in _options.Models)
         {
             cancellation.ThrowIfCancellationRequested();
-            var model = spec.Model ?? LanguageModel.Load(spec.Directory!, Device());
+            var model = spec.Model ?? CheckpointSource.Load(_mlContext, spec.Directory!);
             try
             {
                 TaskEncodability.Check(spec.Name, model, trainSet, testSet);
@@ -76,11 +74,5 @@ public sealed class ComplexityEvaluator
             });
         }
         return runs;
-    }
-
-    private TorchSharp.torch.Device Device()
-    {
-        var selection = LlmDeviceSelection.From(_mlContext);
-        return DeviceSelector.Select(selection.GpuDeviceId, selection.FallbackToCpu);
     }
 }

@@ -1,8 +1,8 @@
 namespace LLMML.Complexity.Reporting;
 
 /// <summary>
-/// The frontier of one model's runs: sorted by bits (ties: higher score first), a run is kept when its score is at
-/// least the best score so far. C(δ) is the bits of the first frontier run scoring ≥ δ — an upper bound on the task's
+/// The frontier of one model's runs: sorted by bits (ties: higher score first), a run is kept when its score beats
+/// every shorter run's — a run that only matches a shorter one is dominated and left out. C(δ) is the bits of the first frontier run scoring ≥ δ — an upper bound on the task's
 /// complexity, since any program found is one.
 /// </summary>
 public static class ParetoFrontier
@@ -14,7 +14,7 @@ public static class ParetoFrontier
         var best = double.NegativeInfinity;
         foreach (var run in runs.OrderBy(r => r.Bits).ThenByDescending(r => r.Score))
         {
-            if (run.Score < best) continue;
+            if (run.Score <= best) continue;
             frontier.Add(run);
             best = run.Score;
         }

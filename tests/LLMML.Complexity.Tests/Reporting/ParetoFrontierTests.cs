@@ -7,15 +7,15 @@ public class ParetoFrontierTests
     private static ComplexityRun Run(string model, long bits, double score, string config = "c") => new(model, "s", config, bits, 0, score, 0);
 
     [Fact]
-    public void FrontierKeepsRunsThatAreAtLeastTheBestSoFar()
+    public void FrontierKeepsOnlyRunsThatBeatEveryShorterRun()
     {
         var runs = new[]
         {
             Run("m", 800, 0.5, "d"), Run("m", 100, 0.1, "a"), Run("m", 400, 0.05, "b"), Run("m", 400, 0.3, "c"),
             Run("m", 2000, 0.5, "e"), Run("m", 5000, 0.45, "f"), Run("m", 9000, 0.9, "g"),
         };
-        // Sorted by bits (ties: higher score first): a 0.1 ✓, c 0.3 ✓, b 0.05 ✗, d 0.5 ✓, e 0.5 ✓ (≥), f 0.45 ✗, g 0.9 ✓.
-        ParetoFrontier.Of(runs).Select(r => r.Configuration).Should().Equal("a", "c", "d", "e", "g");
+        // Sorted by bits (ties: higher score first): a 0.1 ✓, c 0.3 ✓, b 0.05 ✗, d 0.5 ✓, e 0.5 ✗ (only ties d), f 0.45 ✗, g 0.9 ✓.
+        ParetoFrontier.Of(runs).Select(r => r.Configuration).Should().Equal("a", "c", "d", "g");
         ParetoFrontier.Complexity(ParetoFrontier.Of(runs), 0.5).Should().Be(800);
         ParetoFrontier.Complexity(ParetoFrontier.Of(runs), 0.31).Should().Be(800);
         ParetoFrontier.Complexity(ParetoFrontier.Of(runs), 0.95).Should().BeNull();

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 using LLMML.Citations.Features;
 using LLMML.Citations.Graphs;
 using LLMML.Citations.Loading;
 using LLMML.Citations.Synthetic;
+using LLMML.Foundation.Benchmarks;
 using LLMML.Foundation.Progress;
 
 namespace LLMML.Citations.Benchmarks;
@@ -19,7 +19,7 @@ public sealed record BenchmarkStep(string Step, double MedianSeconds, double Med
 
 /// <summary>What <see cref="CitationBenchmark.Run"/> measured.</summary>
 public sealed record CitationBenchmarkResult(
-    int Nodes, int Edges, int Seeds, long InputBytes, int Repetitions, int ProcessorCount, double LoadAverage,
+    int Nodes, int Edges, int Seeds, long InputBytes, int Repetitions, int ProcessorCount, double? LoadAverage,
     IReadOnlyList<BenchmarkStep> Steps, double PeakWorkingSetMegabytes, double TargetPeakMegabytes)
 {
     /// <summary>The result as indented JSON.</summary>
@@ -33,20 +33,6 @@ public sealed record CitationBenchmarkResult(
 /// </summary>
 public static class CitationBenchmark
 {
-    // The 1-minute load average (Linux), so a reader can tell a busy machine's figures from an idle one's; NaN elsewhere.
-    private static double LoadAverage()
-    {
-        try
-        {
-            var text = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            return double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return double.NaN;
-        }
-    }
-
     /// <summary>Runs the benchmark; <paramref name="workDirectory"/> receives the temporary JSONL input (deleted afterwards).</summary>
     public static CitationBenchmarkResult Run(AclLikeGraphOptions? graphOptions = null, int repetitions = 3, string? workDirectory = null,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
@@ -69,23 +55,8 @@ public static class CitationBenchmark
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(new ProgressUpdate(name, stepIndex++, 7));
-                action(); // warm-up (JIT, page cache)
-                var times = new double[repetitions];
-                var cpu = new double[repetitions];
-                var process = Process.GetCurrentProcess();
-                for (int r = 0; r < repetitions; r++)
-                {
-                    process.Refresh();
-                    var cpu0 = process.TotalProcessorTime;
-                    var sw = Stopwatch.StartNew();
-                    action();
-                    times[r] = sw.Elapsed.TotalSeconds;
-                    process.Refresh();
-                    cpu[r] = (process.TotalProcessorTime - cpu0).TotalSeconds;
-                }
-                Array.Sort(times);
-                Array.Sort(cpu);
-                var step = new BenchmarkStep(name, times[repetitions / 2], cpu[repetitions / 2], target, networkx);
+                var (wallMs, cpuMs) = BenchmarkTiming.Timed(repetitions, action);
+                var step = new BenchmarkStep(name, wallMs / 1000, cpuMs / 1000, target, networkx);
                 steps.Add(step);
                 return step;
             }
@@ -102,9 +73,8 @@ public static class CitationBenchmark
                 () => Betweenness.Compute(graph, new BetweennessOptions { Samples = 500, Seed = 1 }, null, cancellationToken));
             Time("betweenness, 500 sources, 1 thread", null, 1.1 * 500,
                 () => Betweenness.Compute(graph, new BetweennessOptions { Samples = 500, Seed = 1, MaxDegreeOfParallelism = 1 }, null, cancellationToken));
-            var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
             return new CitationBenchmarkResult(graph.NodeCount, graph.EdgeCount, graphOptions.Seeds, bytes, repetitions,
-                Environment.ProcessorCount, LoadAverage(), steps, peak, 1024);
+                Environment.ProcessorCount, BenchmarkTiming.LoadAverage(), steps, BenchmarkTiming.PeakWorkingSetMb(), 1024);
         }
         finally
         {

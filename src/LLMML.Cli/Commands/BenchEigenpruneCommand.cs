@@ -11,7 +11,7 @@ using LLMML.LanguageModels.Modeling;
 using LLMML.LanguageModels.Tokenization;
 using Spectre.Console;
 using TorchSharp;
-using static LLMML.Cli.Rendering.BenchmarkTiming;
+using static LLMML.Foundation.Benchmarks.BenchmarkTiming;
 using static TorchSharp.torch;
 
 namespace LLMML.Cli.Commands;
@@ -77,7 +77,7 @@ internal static class BenchEigenpruneCommand
                 $"{r.ExamplesPerSecond:F0}", $"{r.LoraStepMs:F0}", $"{r.FitInLoraSteps:F1}", $"{r.PeakWorkingSetMb:F0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Medians. fit = decompose + score + prune (20%); LoRA step = one rank-1 AdamW step on {LoraBatch} examples, all projections.");
-        AnsiConsole.MarkupLine($"Load average (1 min) before / after: {loadBefore} / {loadAfter}; a load above the core count inflates wall times.");
+        AnsiConsole.MarkupLine($"Load average (1 min) before / after: {Format(loadBefore)} / {Format(loadAfter)}; a load above the core count inflates wall times.");
         if (jsonPath is not null)
         {
             var report = new

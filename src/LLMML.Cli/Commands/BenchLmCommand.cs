@@ -5,7 +5,7 @@ using LLMML.LanguageModels.Devices;
 using LLMML.LanguageModels.Modeling;
 using LLMML.Cli.Rendering;
 using Spectre.Console;
-using static LLMML.Cli.Rendering.BenchmarkTiming;
+using static LLMML.Foundation.Benchmarks.BenchmarkTiming;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -78,7 +78,7 @@ internal static class BenchLmCommand
                 $"{r.TrainStepMsMedian:F0}", $"{r.TrainStepCpuMsMedian:F0}", $"{r.PeakWorkingSetMb:F0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Medians of wall-clock and process CPU time (fwd = forward, step = one AdamW training step; peak RSS of the process so far).");
-        AnsiConsole.MarkupLine($"Load average (1 min) before / after: {loadBefore} / {loadAfter}; a load above the core count inflates wall times.");
+        AnsiConsole.MarkupLine($"Load average (1 min) before / after: {Format(loadBefore)} / {Format(loadAfter)}; a load above the core count inflates wall times.");
 
         if (jsonPath is not null)
         {

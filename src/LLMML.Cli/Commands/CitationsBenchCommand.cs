@@ -35,7 +35,7 @@ internal static class CitationsBenchCommand
             }
             string mem = result.PeakWorkingSetMegabytes <= result.TargetPeakMegabytes ? "[green]✓[/]" : "[red]✗[/]";
             table.AddRow("peak working set (MB)", $"{result.PeakWorkingSetMegabytes:0} {mem}", "", $"{result.TargetPeakMegabytes:0}", "");
-            table.Caption($"{result.Nodes:N0} papers, {result.Edges:N0} citations, {result.InputBytes / 1e6:0.0} MB JSONL, {result.ProcessorCount} cores, median of {result.Repetitions}, load average {result.LoadAverage:0.0}");
+            table.Caption($"{result.Nodes:N0} papers, {result.Edges:N0} citations, {result.InputBytes / 1e6:0.0} MB JSONL, {result.ProcessorCount} cores, median of {result.Repetitions}, load average {LLMML.Foundation.Benchmarks.BenchmarkTiming.Format(result.LoadAverage)}");
             AnsiConsole.Write(table);
             if (parse.GetValue(json) is { } path)
             {

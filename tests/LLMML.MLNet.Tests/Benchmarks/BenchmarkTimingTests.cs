@@ -1,0 +1,36 @@
+using FluentAssertions;
+using LLMML.Foundation.Benchmarks;
+using Xunit;
+
+namespace LLMML.MLNet.Tests.Benchmarks;
+
+public class BenchmarkTimingTests
+{
+    [Fact]
+    public void MedianIsTheMiddleValueOrTheMeanOfTheMiddleTwo()
+    {
+        BenchmarkTiming.Median([5, 1, 3]).Should().Be(3);
+        BenchmarkTiming.Median([4, 1, 3, 10]).Should().Be(3.5);
+        BenchmarkTiming.Median([7]).Should().Be(7);
+        FluentActions.Invoking(() => BenchmarkTiming.Median([])).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void TimedWarmsUpOnceThenTimesEachRun()
+    {
+        var calls = 0;
+        var (wall, cpu) = BenchmarkTiming.Timed(3, () => { calls++; Thread.Sleep(20); });
+        calls.Should().Be(4);
+        wall.Should().BeGreaterThanOrEqualTo(19);  // sleeping: wall time passes, CPU time hardly does
+        cpu.Should().BeLessThan(wall);
+        FluentActions.Invoking(() => BenchmarkTiming.Timed(0, () => { })).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void LoadAverageIsFormattedOrNamedUnknown()
+    {
+        BenchmarkTiming.Format(null).Should().Be("n/a");
+        BenchmarkTiming.Format(2.346).Should().Be("2.35");
+        if (OperatingSystem.IsLinux()) BenchmarkTiming.LoadAverage().Should().BeGreaterThanOrEqualTo(0);
+    }
+}

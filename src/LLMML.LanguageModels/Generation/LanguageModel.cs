@@ -146,8 +146,11 @@ public sealed class LanguageModel : IDisposable
 
     public void Dispose() => Model.Dispose();
 
-    private IReadOnlyList<int> EncodePrompt(string prompt)
+    /// <summary>A prompt's token ids; an empty prompt becomes a lone BOS, so there is always a position to predict from.</summary>
+    /// <exception cref="ArgumentException">The prompt is empty and the model has no BOS token.</exception>
+    public IReadOnlyList<int> EncodePrompt(string prompt)
     {
+        ArgumentNullException.ThrowIfNull(prompt);
         var ids = Encode(prompt);
         if (ids.Count > 0) return ids;
         var bos = Config.BosTokenId ?? (Tokenizer as CharacterTokenizer)?.BosId

@@ -34,7 +34,7 @@ internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptio
     {
         var room = Model.Config.MaxPositionEmbeddings - options.MaxNewTokens;
         var encoded = new IReadOnlyList<int>[prompts.Count];
-        for (var i = 0; i < prompts.Count; i++) encoded[i] = Fit(Model.EncodeContinuation(prompts[i], "").Prompt, room, firstRow + i, $"{options.MaxNewTokens} generated tokens");
+        for (var i = 0; i < prompts.Count; i++) encoded[i] = Fit(Model.EncodePrompt(prompts[i]), room, firstRow + i, $"{options.MaxNewTokens} generated tokens");
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens, StopTokenIds = Model.EndOfSequenceIds };
         TokenGenerator.StopCondition? stop = options.StopAfterFirstWord ? (_, generated) => FirstWordComplete(Model.Decode(generated)) : null;
         lock (gate)

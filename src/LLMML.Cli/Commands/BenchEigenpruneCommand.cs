@@ -32,14 +32,14 @@ internal static class BenchEigenpruneCommand
         var examples = new Option<int>("--examples") { Description = "Examples scored per eigenpruning run.", DefaultValueFactory = _ => 256 };
         var matrices = new Option<string>("--matrices") { Description = "Matrix kinds decomposed (q,k,v,o,mlp-in,mlp-out).", DefaultValueFactory = _ => "q,k,v,o,mlp-in,mlp-out" };
         var skipLarge = new Option<bool>("--skip-large") { Description = "Skip the 124M GPT-2-small-shaped config." };
-        var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: TorchSharp's choice)." };
+        var threads = CommonOptions.Threads();
         var command = new Command("eigenprune", "Seconds per eigenpruning fit (SVD, attribution, pruning) against seconds per LoRA step, tiny and GPT-2-small shapes.")
         {
             json, runs, examples, matrices, skipLarge, threads,
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(threads) is { } n and > 0) torch.set_num_threads(n);
+            CommonOptions.ApplyThreads(parse, threads);
             return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), Math.Max(2, parse.GetValue(examples)),
                 MatrixKinds.Parse(parse.GetValue(matrices)!), parse.GetValue(skipLarge));
         });

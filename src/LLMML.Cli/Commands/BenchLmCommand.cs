@@ -23,14 +23,14 @@ internal static class BenchLmCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after one warm-up); the GPT-2-small config uses at most 3.", DefaultValueFactory = _ => 5 };
         var family = new Option<string>("--family") { Description = "Architecture family of the benchmarked configs: gpt2, llama or phi.", DefaultValueFactory = _ => "gpt2" };
         var skipLarge = new Option<bool>("--skip-large") { Description = "Skip the 124M GPT-2-small-shaped config." };
-        var threads = new Option<int?>("--threads") { Description = "torch intra-op threads (default: TorchSharp's choice)." };
+        var threads = CommonOptions.Threads();
         var lm = new Command("lm", "Forward tokens/s and training-step time of tiny, small and GPT-2-small-shaped transformers (CPU, batch 8 × 64).")
         {
             json, runs, family, skipLarge, threads,
         };
         lm.SetAction(parse =>
         {
-            if (parse.GetValue(threads) is { } n and > 0) torch.set_num_threads(n);
+            CommonOptions.ApplyThreads(parse, threads);
             return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge));
         });
         return lm;

@@ -36,7 +36,7 @@ internal static class ComplexityCommand
         var minutes = new Option<double>("--run-minutes") { Description = "Wall-clock limit of one training run.", DefaultValueFactory = _ => 10 };
         var prompts = new Option<string[]>("--prompt") { Description = "Hand-written prompt(s) for the prompt strategy (default: built-in ones for the task); \\n is a newline.", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Seed of training runs.", DefaultValueFactory = _ => 42 };
-        var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads." };
+        var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("complexity", "Task complexity: bits of the shortest program (prompt, examples, training data, adapter, weights) reaching each score, per model.")
         {
@@ -44,11 +44,7 @@ internal static class ComplexityCommand
         };
         command.SetAction((parse, ct) =>
         {
-            if (parse.GetValue(threads) is { } n)
-            {
-                if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), n, "--threads must be at least 1.");
-                TorchSharp.torch.set_num_threads(n);
-            }
+            CommonOptions.ApplyThreads(parse, threads);
             var ml = new MLContext(seed: 0);
             var llm = ml.Llm();
             var taskName = llm.Tasks.Get(parse.GetValue(task)!).Name;

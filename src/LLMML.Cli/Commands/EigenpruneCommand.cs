@@ -53,7 +53,7 @@ internal static class EigenpruneCommand
         var closedSet = new Option<bool>("--closed-set") { Description = "Also score closed-set accuracy (arg-max over the task's answers, ML.NET multiclass metrics); slower." };
         var save = new Option<string?>("--save") { Description = "Save the fitted transformer (LLMML archive) to this file." };
         var export = new Option<string?>("--export") { Description = "Export the pruned model as a Hugging Face checkpoint into this directory." };
-        var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: torch's choice)." };
+        var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("eigenprune", "Remove the singular values that hurt a task most and compare with baselines (Eigenpruning).")
         {
@@ -62,11 +62,7 @@ internal static class EigenpruneCommand
         };
         command.SetAction((parse, ct) =>
         {
-            if (parse.GetValue(threads) is { } n)
-            {
-                if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), n, "--threads must be at least 1.");
-                TorchSharp.torch.set_num_threads(n);
-            }
+            CommonOptions.ApplyThreads(parse, threads);
             var options = new EigenpruneOptions
             {
                 Matrices = MatrixKinds.Parse(parse.GetValue(matrices)!),

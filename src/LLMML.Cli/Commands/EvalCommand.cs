@@ -28,7 +28,7 @@ internal static class EvalCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass.", DefaultValueFactory = _ => 16 };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Greedy generation length bound.", DefaultValueFactory = _ => 16 };
         var noGenerate = new Option<bool>("--no-generate") { Description = "Skip greedy generation (no exact-match accuracy)." };
-        var threads = new Option<int?>("--threads") { Description = "Torch intra-op threads (default: torch's choice; 1 is often faster on a busy machine)." };
+        var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("eval", "Score a task split with a model: accuracy, exact match, answer log-likelihood, ML.NET multiclass metrics.")
         {
@@ -37,11 +37,7 @@ internal static class EvalCommand
         command.SetAction((parse, ct) =>
         {
             var asJson = parse.GetValue(json);
-            if (parse.GetValue(threads) is { } n)
-            {
-                if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), n, "--threads must be at least 1.");
-                TorchSharp.torch.set_num_threads(n);
-            }
+            CommonOptions.ApplyThreads(parse, threads);
             var result = Run(parse.GetValue(model)!, parse.GetValue(task)!, parse.GetValue(split)!, parse.GetValue(limit),
                 parse.GetValue(batchSize), parse.GetValue(maxNewTokens), !parse.GetValue(noGenerate), asJson, ct);
             if (asJson) Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -68,8 +68,6 @@ internal static class ComplexityCommand
                 Seed = parse.GetValue(seed),
                 CancellationToken = ct,
             };
-            foreach (var m in options.Models)
-                if (!Directory.Exists(m.Directory)) throw new DirectoryNotFoundException($"Model directory '{m.Directory}' does not exist.");
             var asJson = parse.GetValue(json);
             var report = ConsoleProgress.Run(asJson, progress =>
             {

@@ -3,6 +3,7 @@ using LLMML.Complexity.Metrics;
 using LLMML.Foundation.Progress;
 using LLMML.Complexity.Strategies;
 using LLMML.MLNet.Tasks;
+using LLMML.Scoring.Components;
 
 namespace LLMML.Complexity.Evaluation;
 
@@ -66,6 +67,7 @@ public sealed class ComplexityOptions
         if (Models is null || Models.Count == 0) throw new ArgumentException("Give at least one model to evaluate.", nameof(Models));
         var duplicate = Models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (duplicate is not null) throw new ArgumentException($"Two models are named '{duplicate}'; give them distinct names.", nameof(Models));
+        foreach (var model in Models) CheckpointSource.Require(model.Model, model.Directory, nameof(ComplexityModel));
         if (Strategies is { Count: 0 }) throw new ArgumentException("Give at least one strategy.", nameof(Strategies));
         ArgumentNullException.ThrowIfNull(Metric);
         ArgumentNullException.ThrowIfNull(Targets);

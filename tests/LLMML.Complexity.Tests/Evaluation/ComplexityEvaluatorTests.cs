@@ -109,6 +109,11 @@ public class ComplexityEvaluatorTests
 
         var none = () => ml.Llm().Complexity(new ComplexityOptions());
         none.Should().Throw<ArgumentException>().WithMessage("*at least one model*");
+
+        // A missing checkpoint is named when the evaluator is created, not after the models before it have run.
+        var missing = Path.Combine(Path.GetTempPath(), $"llmml-no-model-{Guid.NewGuid():N}");
+        var absent = () => ml.Llm().Complexity(Options(ComplexityModel.From(lm, "tiny"), ComplexityModel.FromDirectory(missing)));
+        absent.Should().Throw<DirectoryNotFoundException>().WithMessage($"*'{missing}' does not exist*");
     }
 
     [Fact]

@@ -41,10 +41,11 @@ public sealed class LoraBaseline : IAdaptationBaseline
         return new BaselineRun($"rank {Rank} on {adapters.Count} projections, {result.StepsCompleted} steps × {BatchSize}, lr {LearningRate}, final loss {result.FinalLoss:F3}", parameters);
     }
 
-    /// <summary>The schedule both trained baselines use: 10% warm-up, cosine to a tenth, clipping at 1, no weight decay.</summary>
-    internal static TrainingOptions Training(int steps, double learningRate, int seed, string stage) => new()
+    /// <summary>The schedule both trained baselines use: the short-run schedule without weight decay.</summary>
+    internal static TrainingOptions Training(int steps, double learningRate, int seed, string stage)
     {
-        LearningRate = learningRate, MinLearningRate = learningRate / 10, WarmupSteps = Math.Max(1, steps / 10), MaxSteps = steps,
-        WeightDecay = 0, MaxGradientNorm = 1.0, Seed = seed, ProgressEvery = Math.Max(1, steps / 50), Stage = stage,
-    };
+        var options = TrainingOptions.ShortRun(steps, learningRate, seed, stage);
+        options.WeightDecay = 0;
+        return options;
+    }
 }

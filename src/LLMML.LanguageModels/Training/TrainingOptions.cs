@@ -3,6 +3,22 @@ namespace LLMML.LanguageModels.Training;
 /// <summary>Settings of one <see cref="TrainingLoop"/> run: optimiser, schedule, clipping, accumulation, seeds, checkpoints.</summary>
 public sealed class TrainingOptions
 {
+    /// <summary>
+    /// The schedule of a short fine-tune (adapters, baselines, complexity programs): <paramref name="steps"/> steps,
+    /// 10% of them warm-up (at least one), cosine decay to a tenth of <paramref name="learningRate"/>, progress every 2%.
+    /// Everything else keeps its default.
+    /// </summary>
+    public static TrainingOptions ShortRun(int steps, double learningRate, long seed, string stage) => new()
+    {
+        LearningRate = learningRate,
+        MinLearningRate = learningRate / 10,
+        WarmupSteps = Math.Max(1, steps / 10),
+        MaxSteps = steps,
+        Seed = seed,
+        Stage = stage,
+        ProgressEvery = Math.Max(1, steps / 50),
+    };
+
     /// <summary>Peak learning rate (reached at the end of warm-up). Default 1e-3.</summary>
     public double LearningRate { get; set; } = 1e-3;
 

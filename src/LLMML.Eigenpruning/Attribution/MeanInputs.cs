@@ -53,19 +53,27 @@ internal sealed class MeanInputs : IDisposable
         using var means = new MeanInputs(projections, sizes, model.Device);
         using var recorder = new ProjectionRecorder(model.Model, projections);
         using var noGrad = no_grad();
+        var wasTraining = model.Model.training;
         model.Model.eval();
-        for (var start = 0; start < examples.Count; start += batchSize)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var count = Math.Min(batchSize, examples.Count - start);
-            var batch = AnswerBatch.Create(examples.Skip(start).Take(count).ToArray(), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
-            model.Model.forward(batch.InputIds, batch.AttentionMask, null);
-            means.Add(recorder, batch.AttentionMask);
-            recorder.Clear();
-            progress?.Report(new ProgressUpdate("mean inputs", start + count, examples.Count));
+            for (var start = 0; start < examples.Count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var count = Math.Min(batchSize, examples.Count - start);
+                var batch = AnswerBatch.Create(examples.Skip(start).Take(count).ToArray(), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
+                model.Model.forward(batch.InputIds, batch.AttentionMask, null);
+                means.Add(recorder, batch.AttentionMask);
+                recorder.Clear();
+                progress?.Report(new ProgressUpdate("mean inputs", start + count, examples.Count));
+            }
+            return means.Means();
         }
-        return means.Means();
+        finally
+        {
+            model.Model.train(wasTraining);
+        }
     }
 
     public void Dispose()

@@ -35,7 +35,7 @@ public sealed class LaserBaseline : IAdaptationBaseline
         var selection = context.Train.Take(MaxSelectionExamples).ToArray();
         var candidates = MatrixSelection.Resolve(model.Config, kinds, null);
         var batch = context.Options.BatchSize * 4;
-        var best = (Score: Score(model, selection, batch), Choice: (ProjectionId?)null, Kept: 0);
+        var best = (Score: AnswerEvaluator.Evaluate(model, selection, batch), Choice: (ProjectionId?)null, Kept: 0);
         var tried = 0;
         var total = candidates.Count * KeptFractions.Count;
         foreach (var id in candidates)
@@ -46,7 +46,7 @@ public sealed class LaserBaseline : IAdaptationBaseline
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 Truncate(model, decomposition, kept);
-                var score = Score(model, selection, batch);
+                var score = AnswerEvaluator.Evaluate(model, selection, batch);
                 if (score.Accuracy > best.Score.Accuracy || (score.Accuracy == best.Score.Accuracy && score.MeanLogLikelihood > best.Score.MeanLogLikelihood))
                     best = (score, id, kept);
                 ModelWeights.Set(model.Model, id.Layer, id.Kind, null, original.Weight);
@@ -63,7 +63,4 @@ public sealed class LaserBaseline : IAdaptationBaseline
     private static void Truncate(LanguageModel model, ProjectionDecomposition decomposition, int kept) =>
         SingularValueRemoval.Apply(model.Model, decomposition,
             Enumerable.Range(kept, decomposition.Rank - kept).Select(i => decomposition.IdOf(0, i)), Ablation.Zero, null);
-
-    private static AnswerMetrics Score(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, int batchSize) =>
-        AnswerEvaluator.Evaluate(model, examples, batchSize);
 }

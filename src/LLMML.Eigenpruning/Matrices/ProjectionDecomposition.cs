@@ -74,9 +74,9 @@ internal sealed class ProjectionDecomposition : IDisposable
         using var weights = ModelWeights.Get(model, id.Layer, id.Kind);
         var w = weights.Weight.to_type(ScalarType.Float64);                                   // [in, out]
         long input = w.shape[0], output = w.shape[1];
-        var axis = !perHead || ModelWeights.HeadCount(model.Config, id.Kind) is null ? HeadAxis.None
-            : id.Kind == WeightKind.Output ? HeadAxis.Input : HeadAxis.Output;
-        var heads = axis == HeadAxis.None ? 1 : ModelWeights.HeadCount(model.Config, id.Kind)!.Value;
+        var headCount = perHead ? ModelWeights.HeadCount(model.Config, id.Kind) : null;
+        var axis = headCount is null ? HeadAxis.None : id.Kind == WeightKind.Output ? HeadAxis.Input : HeadAxis.Output;
+        var heads = headCount ?? 1;
         var hd = model.Config.HeadDim;
         var blocks = axis switch                                                                 // [H, in_h, out_h]
         {

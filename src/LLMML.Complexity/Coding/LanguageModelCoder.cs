@@ -1,5 +1,4 @@
 using LLMML.LanguageModels.Generation;
-using LLMML.LanguageModels.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,8 +31,7 @@ public sealed class LanguageModelCoder
         if (Width < 2 || Width > context)
             throw new ArgumentOutOfRangeException(nameof(width), width, $"The coding window must lie in [2, {context}] (the model's context).");
         Total = total;
-        StartId = (int)(model.Config.BosTokenId ?? (model.Tokenizer as CharacterTokenizer)?.BosId
-            ?? throw new ArgumentException("The model has no BOS token to start coding from (config bos_token_id).", nameof(model)));
+        StartId = model.BosId ?? throw new ArgumentException("The model has no BOS token to start coding from (config bos_token_id).", nameof(model));
         EndId = model.EndOfSequenceIds.Count > 0 ? model.EndOfSequenceIds[0]
             : throw new ArgumentException("The model has no EOS token to end coded sequences with (config eos_token_id).", nameof(model));
     }

@@ -31,6 +31,9 @@ public sealed class LanguageModel : IDisposable
     /// <summary>Id used for padding: config pad, else the character tokenizer's pad, else EOS, else 0.</summary>
     public long PadId => Config.PadTokenId ?? (Tokenizer as CharacterTokenizer)?.PadId ?? Config.EosTokenId ?? 0;
 
+    /// <summary>The id sequences start from: config BOS, else the character tokenizer's BOS; null when the model has none.</summary>
+    public int? BosId => (int?)(Config.BosTokenId ?? (Tokenizer as CharacterTokenizer)?.BosId);
+
     /// <summary>Token ids that end generation by default: config EOS and the character tokenizer's EOS.</summary>
     public IReadOnlyList<int> EndOfSequenceIds =>
         new[] { Config.EosTokenId, (Tokenizer as CharacterTokenizer)?.EosId }.OfType<long>().Select(v => (int)v).Distinct().ToArray();
@@ -153,9 +156,8 @@ public sealed class LanguageModel : IDisposable
         ArgumentNullException.ThrowIfNull(prompt);
         var ids = Encode(prompt);
         if (ids.Count > 0) return ids;
-        var bos = Config.BosTokenId ?? (Tokenizer as CharacterTokenizer)?.BosId
-            ?? throw new ArgumentException("The prompt is empty and the model has no BOS token to start from.", nameof(prompt));
-        return [(int)bos];
+        var bos = BosId ?? throw new ArgumentException("The prompt is empty and the model has no BOS token to start from.", nameof(prompt));
+        return [bos];
     }
 
     private IReadOnlyList<int> StripBos(IReadOnlyList<int> ids) =>

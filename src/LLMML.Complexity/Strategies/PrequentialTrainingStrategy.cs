@@ -88,7 +88,8 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
         foreach (var e in examples)
             if (Split(TaskFormat.FullText(e.Prompt, e.Answer)) != e)
                 throw new ArgumentException($"Training example \"{e.Prompt}\" → \"{e.Answer}\" cannot be coded as one line: its answer contains the separator \"{TaskFormat.AnswerSeparator}\".", nameof(examples));
-        var rows = examples.Select(e => new LanguageModelCoder(model).Tokens(TaskFormat.FullText(e.Prompt, e.Answer))).ToArray();
+        var contextCoder = new LanguageModelCoder(model);
+        var rows = examples.Select(e => contextCoder.Tokens(TaskFormat.FullText(e.Prompt, e.Answer))).ToArray();
         // The window only needs the longest row + BOS, not the whole context: the decoder reads its width from the code.
         var width = rows.Max(r => r.Length) + 1;
         var coder = new LanguageModelCoder(model, width);

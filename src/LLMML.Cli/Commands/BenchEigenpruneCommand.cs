@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using LLMML.Cli.Rendering;
 using LLMML.Eigenpruning;
+using LLMML.Eigenpruning.Baselines;
 using LLMML.Eigenpruning.Components;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.LanguageModels.Answers;
@@ -23,7 +24,10 @@ namespace LLMML.Cli.Commands;
 /// </summary>
 internal static class BenchEigenpruneCommand
 {
-    private const int PromptTokens = 12, AnswerTokens = 3, LoraBatch = 16;
+    private const int PromptTokens = 12, AnswerTokens = 3;
+
+    // The step timed is one step of the comparison's LoRA baseline, with its rank, projections, batch and learning rate.
+    private static readonly LoraBaseline Lora = new();
 
     public static Command Create()
     {
@@ -76,7 +80,7 @@ internal static class BenchEigenpruneCommand
             table.AddRow(r.Name, $"{r.Parameters / 1e6:F1}M", $"{r.Examples}", $"{r.SingularValues:N0}", $"{r.FitMs:F0}", $"{r.FitCpuMs:F0}",
                 $"{r.ExamplesPerSecond:F0}", $"{r.LoraStepMs:F0}", $"{r.FitInLoraSteps:F1}", $"{r.PeakWorkingSetMb:F0}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Medians. fit = decompose + score + prune (20%); LoRA step = one rank-1 AdamW step on {LoraBatch} examples, all projections.");
+        AnsiConsole.MarkupLine($"Medians. fit = decompose + score + prune (20%); LoRA step = one rank-{Lora.Rank} AdamW step of the LoRA baseline on {Lora.BatchSize} examples.");
         AnsiConsole.MarkupLine($"Load average (1 min) before / after: {Format(loadBefore)} / {Format(loadAfter)}; a load above the core count inflates wall times.");
         if (jsonPath is not null)
         {
@@ -112,9 +116,9 @@ internal static class BenchEigenpruneCommand
         });
 
         using var tuned = lm.Clone();
-        LanguageModels.Adapters.LoraAdapters.Apply(tuned.Model, new LanguageModels.Adapters.LoraOptions { Rank = 1, Alpha = 1, TargetPattern = @"(q_proj|k_proj|v_proj|o_proj|up_proj|down_proj)$", Seed = 0 });
-        using var optimizer = optim.AdamW(tuned.Model.parameters().Where(p => p.requires_grad), lr: 1e-3);
-        var batch = examples.Take(LoraBatch).ToArray();
+        LanguageModels.Adapters.LoraAdapters.Apply(tuned.Model, new LanguageModels.Adapters.LoraOptions { Rank = Lora.Rank, Alpha = Lora.Rank, TargetPattern = Lora.TargetPattern, Seed = 0 });
+        using var optimizer = optim.AdamW(tuned.Model.parameters().Where(p => p.requires_grad), lr: Lora.LearningRate);
+        var batch = examples.Take(Lora.BatchSize).ToArray();
         var (step, _) = Timed(runs, () =>
         {
             using var scope = NewDisposeScope();

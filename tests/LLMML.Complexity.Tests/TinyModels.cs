@@ -56,20 +56,9 @@ internal static class TinyModels
         return bits;
     }
 
-    /// <summary>An in-memory task whose rows the test chooses.</summary>
-    public sealed class FixedTask(IReadOnlyList<string>? answerSet, IReadOnlyList<TaskExample> train, IReadOnlyList<TaskExample> test) : LlmTask
-    {
-        public override string Name => "tiny";
-        public override string Description => "test rows";
-        public override IReadOnlyList<string>? AnswerSet => answerSet;
-        public override IReadOnlyList<string> SplitNames => [TaskSplits.Train, TaskSplits.Test];
-        protected override string DescribeSplit(string split) => split;
-        protected override IReadOnlyList<TaskExample> Generate(string split) => split == TaskSplits.Train ? train : test;
-    }
-
     public static (IDataView Train, IDataView Test) Views(MLContext ml, IReadOnlyList<TaskExample> train, IReadOnlyList<TaskExample> test)
     {
-        var task = new FixedTask(Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), train, test);
+        var task = new InMemoryTask("tiny", [new(TaskSplits.Train, train), new(TaskSplits.Test, test)], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray());
         return (TaskDataViews.Create(ml, task, TaskSplits.Train), TaskDataViews.Create(ml, task, TaskSplits.Test));
     }
 }

@@ -37,7 +37,7 @@ public class EstimatorTests
         using var lm = TinyTask.Model();
         using var before = lm.Clone();
         var updates = new List<LLMML.Foundation.Progress.ProgressUpdate>();
-        var options = Options(o => o.Progress = new Progress(updates.Add));
+        var options = Options(o => o.Progress = new LLMML.Foundation.Progress.SynchronousProgress(updates.Add));
         using var pruned = ml.Llm().Eigenprune(options, lm).Fit(Rows(ml, 8));
 
         var layer = pruned.Report.Pruned[0].Id.Projection.Layer;
@@ -177,10 +177,5 @@ public class EstimatorTests
         public string Prompt { get; set; } = "";
         public string Answer { get; set; } = "";
         public uint Label { get; set; }
-    }
-
-    private sealed class Progress(Action<LLMML.Foundation.Progress.ProgressUpdate> report) : IProgress<LLMML.Foundation.Progress.ProgressUpdate>
-    {
-        public void Report(LLMML.Foundation.Progress.ProgressUpdate value) => report(value);
     }
 }

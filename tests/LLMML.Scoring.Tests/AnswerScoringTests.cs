@@ -24,7 +24,7 @@ public sealed class AnswerScoringTests : IDisposable
     private static int ArgMax(double[] x) => Array.IndexOf(x, x.Max());
 
     /// <summary>Even rows are labelled with the naive arg-max, odd rows with the next answer, so accuracy is known.</summary>
-    private FixedTask Task() => new("tiny", Answers, prompts.Select((p, i) =>
+    private InMemoryTask Task() => FixedTask("tiny", Answers, prompts.Select((p, i) =>
         new TaskExample(p, Answers[(ArgMax(naive[i]) + (i % 2)) % Answers.Length])).ToArray());
 
     private static IDataView Score(MLContext ml, LanguageModel model, IDataView data, int batchSize, bool generate = false, bool stopAfterFirstWord = true) =>
@@ -132,7 +132,7 @@ public sealed class AnswerScoringTests : IDisposable
         var reference = lm.Generate(prompts, new GenerationOptions { MaxNewTokens = 6 });
         // Half the rows are labelled with the reference's first word, so exact match has hits to find.
         var examples = prompts.Select((p, i) => new TaskExample(p, i % 2 == 0 && AnswerMatching.Normalize(reference[i]) is { Length: > 0 } w ? w : "no")).ToArray();
-        var task = new FixedTask("tiny-open", null, examples);
+        var task = FixedTask("tiny-open", null, examples);
         var ml = new MLContext(seed: 1);
         var options = new ScoreAnswersOptions { Generate = true, MaxNewTokens = 6, StopAfterFirstWord = false, BatchSize = 3 };
         var full = ml.Llm().ScoreAnswers(options, lm).Fit(Load(ml, task)).Transform(Load(ml, task));

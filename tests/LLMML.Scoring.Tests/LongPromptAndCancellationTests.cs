@@ -17,7 +17,7 @@ public sealed class LongPromptAndCancellationTests : IDisposable
     // 60 characters: more than the tiny model's 48 positions.
     private static readonly string LongPrompt = string.Concat(Enumerable.Range(0, 12).Select(i => $"{i % 10} + {(i * 3) % 10}")).PadRight(60, '=')[..60];
 
-    private static FixedTask Task() => new("long", null, [new TaskExample(LongPrompt, "12"), new TaskExample("1 + 2 =", "3")]);
+    private static InMemoryTask Task() => FixedTask("long", null, [new TaskExample(LongPrompt, "12"), new TaskExample("1 + 2 =", "3")]);
 
     [Fact]
     public void LongPromptsKeepTheirEndAndAreScoredLikeTheTruncatedPrompt()

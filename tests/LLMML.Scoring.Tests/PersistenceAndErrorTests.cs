@@ -13,12 +13,12 @@ public sealed class PersistenceAndErrorTests : IDisposable
 {
     private readonly string dir = Path.Combine(Path.GetTempPath(), "llmml-scoring-tests-" + Guid.NewGuid().ToString("N"));
     private readonly LanguageModel lm = CreateModel(seed: 11);
-    private readonly FixedTask task;
+    private readonly InMemoryTask task;
 
     public PersistenceAndErrorTests()
     {
         Directory.CreateDirectory(dir);
-        task = new FixedTask("tiny", Answers, Prompts(6).Select((p, i) => new TaskExample(p, Answers[i % Answers.Length])).ToArray());
+        task = FixedTask("tiny", Answers, Prompts(6).Select((p, i) => new TaskExample(p, Answers[i % Answers.Length])).ToArray());
     }
 
     public void Dispose()
@@ -112,7 +112,7 @@ public sealed class PersistenceAndErrorTests : IDisposable
     [Fact]
     public void OpenEndedTaskAskedForScoreIsRejected()
     {
-        var open = new FixedTask("open-task", null, [new TaskExample("1 + 1 =", "2")]);
+        var open = FixedTask("open-task", null, [new TaskExample("1 + 1 =", "2")]);
         var act = () => ScoreAnswersOptions.ForTask(open);
         act.Should().Throw<ArgumentException>().WithMessage("*'open-task'*open-ended*closed answer set*");
         var viaCatalog = () => new MLContext().Llm().ScoreAnswers(open, dir);

@@ -60,16 +60,9 @@ internal static class TinyScoringSetup
         return e.Select(v => v / s).ToArray();
     }
 
-    /// <summary>An in-memory closed-set task (the answer set above) whose rows the test chooses.</summary>
-    public sealed class FixedTask(string name, IReadOnlyList<string>? answerSet, IReadOnlyList<TaskExample> examples) : LlmTask
-    {
-        public override string Name => name;
-        public override string Description => "test rows";
-        public override IReadOnlyList<string>? AnswerSet => answerSet;
-        public override IReadOnlyList<string> SplitNames => [TaskSplits.Test];
-        protected override string DescribeSplit(string split) => "test rows";
-        protected override IReadOnlyList<TaskExample> Generate(string split) => examples;
-    }
+    /// <summary>A task of test rows the test chooses; <paramref name="answerSet"/> null for open answers.</summary>
+    public static InMemoryTask FixedTask(string name, IReadOnlyList<string>? answerSet, IReadOnlyList<TaskExample> examples) =>
+        InMemoryTask.OfTest(name, examples, answerSet, "test rows");
 
-    public static IDataView Load(MLContext ml, FixedTask task) => TaskDataViews.Create(ml, task, TaskSplits.Test);
+    public static IDataView Load(MLContext ml, InMemoryTask task) => TaskDataViews.Create(ml, task, TaskSplits.Test);
 }

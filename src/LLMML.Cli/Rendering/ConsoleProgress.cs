@@ -57,10 +57,4 @@ internal static class ConsoleProgress
         var metrics = string.Join(" ", update.Metrics.Select(m => $"{m.Key}={m.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
         return $"{update.Stage} {metrics}";
     }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to a thread pool and reorder updates).</summary>
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
-    }
 }

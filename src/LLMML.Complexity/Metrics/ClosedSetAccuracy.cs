@@ -39,37 +39,16 @@ public sealed class ClosedSetAccuracy : IComplexityMetric
         ArgumentNullException.ThrowIfNull(test);
         var answers = test.AnswerSet
             ?? throw new ArgumentException("Closed-set accuracy needs the test split's answer set (a key-typed Label column with key values).", nameof(test));
-        var task = new InMemoryTask(answers, test.Examples.Select(e => e with { Prompt = promptPrefix + e.Prompt }).ToArray());
+        var task = InMemoryTask.OfTest("complexity-test", test.Examples.Select(e => e with { Prompt = promptPrefix + e.Prompt }).ToArray(), answers,
+            "test rows with a program's prompt prefix");
         var data = TaskDataViews.Create(_mlContext, task, TaskSplits.Test);
         var options = new ScoreAnswersOptions
         {
             AnswerSet = answers, AnswerColumn = null, AnswerTerminator = AnswerTerminator, BatchSize = BatchSize,
             TruncateLongPrompts = false, CancellationToken = cancellationToken,
-            Progress = progress is null ? null : new Progress(update => progress.Report(update with { Stage = stage })),
+            Progress = SynchronousProgress.Restaged(progress, stage),
         };
         using var scorer = _mlContext.Llm().ScoreAnswers(options, model).Fit(data);
         return _mlContext.MulticlassClassification.Evaluate(scorer.Transform(data)).MicroAccuracy;
-    }
-
-    /// <summary>Reports on the calling thread under the metric's stage name.</summary>
-    private sealed class Progress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
-    }
-
-    /// <summary>Test rows with their prompt prefix, as a task so TaskDataViews gives them the key-typed Label.</summary>
-    private sealed class InMemoryTask(IReadOnlyList<string> answers, IReadOnlyList<TaskExample> rows) : LlmTask
-    {
-        public override string Name => "complexity-test";
-
-        public override string Description => "test rows with a program's prompt prefix";
-
-        public override IReadOnlyList<string>? AnswerSet => answers;
-
-        public override IReadOnlyList<string> SplitNames => [TaskSplits.Test];
-
-        protected override string DescribeSplit(string split) => Description;
-
-        protected override IReadOnlyList<TaskExample> Generate(string split) => rows;
     }
 }

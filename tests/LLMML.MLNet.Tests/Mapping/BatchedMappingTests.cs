@@ -279,9 +279,4 @@ public class BatchedMappingTests
     {
         public void Dispose() => onDispose();
     }
-
-    private sealed class SynchronousProgress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value) => report(value);
-    }
 }

@@ -1,4 +1,5 @@
 using LLMML.LanguageModels.Generation;
+using LLMML.LanguageModels.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -140,29 +141,21 @@ public sealed class LanguageModelCoder
     private float[] Logits(IReadOnlyList<int[]> rows, IReadOnlyList<(int Row, int Column)> cells)
     {
         var lm = _model.Model;
-        var wasTraining = lm.training;
-        lm.eval();
-        try
+        using var mode = ModuleMode.Evaluation(lm);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var ids = new long[rows.Count * Width];
+        Array.Fill(ids, _model.PadId);
+        for (var r = 0; r < rows.Count; r++)
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var ids = new long[rows.Count * Width];
-            Array.Fill(ids, _model.PadId);
-            for (var r = 0; r < rows.Count; r++)
-            {
-                ids[r * Width] = StartId;
-                for (var t = 0; t < rows[r].Length && t + 1 < Width; t++) ids[r * Width + t + 1] = rows[r][t];
-            }
-            var input = tensor(ids, [rows.Count, Width], device: _model.Device);
-            var logits = lm.forward(input, null, null);                                           // [B, W, V]
-            var flat = logits.reshape(rows.Count * Width, -1);                                      // [B·W, V]
-            var where = tensor(cells.Select(c => (long)(c.Row * Width + c.Column)).ToArray(), device: _model.Device);
-            return flat.index_select(0, where).to_type(ScalarType.Float32).cpu().data<float>().ToArray();   // [cells · V]
+            ids[r * Width] = StartId;
+            for (var t = 0; t < rows[r].Length && t + 1 < Width; t++) ids[r * Width + t + 1] = rows[r][t];
         }
-        finally
-        {
-            lm.train(wasTraining);
-        }
+        var input = tensor(ids, [rows.Count, Width], device: _model.Device);
+        var logits = lm.forward(input, null, null);                                           // [B, W, V]
+        var flat = logits.reshape(rows.Count * Width, -1);                                      // [B·W, V]
+        var where = tensor(cells.Select(c => (long)(c.Row * Width + c.Column)).ToArray(), device: _model.Device);
+        return flat.index_select(0, where).to_type(ScalarType.Float32).cpu().data<float>().ToArray();   // [cells · V]
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

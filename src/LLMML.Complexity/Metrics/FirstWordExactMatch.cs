@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
+using LLMML.LanguageModels.Modeling;
 using LLMML.MLNet.Tasks;
 using Microsoft.ML.Tokenizers;
 using TorchSharp;
@@ -36,41 +37,33 @@ public sealed class FirstWordExactMatch : IComplexityMetric
         var end = model.EndOfSequenceIds.Count > 0 ? model.EndOfSequenceIds[0] : (int)model.PadId;
         var context = model.Config.MaxPositionEmbeddings;
         var lm = model.Model;
-        var wasTraining = lm.training;
-        lm.eval();
+        using var mode = ModuleMode.Evaluation(lm);
         var correct = 0;
-        try
+        using var noGrad = no_grad();
+        for (var start = 0; start < test.Count; start += BatchSize)
         {
-            using var noGrad = no_grad();
-            for (var start = 0; start < test.Count; start += BatchSize)
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var rows = test.Examples.Skip(start).Take(BatchSize).Select((e, i) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var rows = test.Examples.Skip(start).Take(BatchSize).Select((e, i) =>
-                {
-                    var t = model.EncodeContinuation(promptPrefix + e.Prompt, TaskFormat.Continuation(e.Answer));
-                    if (t.Length > context)
-                        throw new InvalidOperationException($"Test row {start + i} needs {t.Length} positions with its prompt prefix; the model has {context}.");
-                    // One more target after the answer: the position whose arg-max must end the word.
-                    return new PromptAnswerTokens(t.Prompt, [.. t.Answer, end]);
-                }).ToArray();
-                var batch = AnswerBatch.Create(rows, model.PadId, context, model.Device);
-                var predicted = lm.forward(batch.InputIds, batch.AttentionMask, null).argmax(-1).cpu().data<long>().ToArray();   // [B·W]
-                var width = (int)batch.InputIds.shape[1];
-                for (var r = 0; r < rows.Length; r++)
-                {
-                    var answer = rows[r].Answer;
-                    var at = r * width + batch.PromptWidth - 1;
-                    var ok = !continues[predicted[at + answer.Length - 1]];
-                    for (var j = 0; ok && j < answer.Length - 1; j++) ok = predicted[at + j] == answer[j];
-                    if (ok) correct++;
-                }
-                progress?.Report(new ProgressUpdate(stage, start + rows.Length, test.Count));
+                var t = model.EncodeContinuation(promptPrefix + e.Prompt, TaskFormat.Continuation(e.Answer));
+                if (t.Length > context)
+                    throw new InvalidOperationException($"Test row {start + i} needs {t.Length} positions with its prompt prefix; the model has {context}.");
+                // One more target after the answer: the position whose arg-max must end the word.
+                return new PromptAnswerTokens(t.Prompt, [.. t.Answer, end]);
+            }).ToArray();
+            var batch = AnswerBatch.Create(rows, model.PadId, context, model.Device);
+            var predicted = lm.forward(batch.InputIds, batch.AttentionMask, null).argmax(-1).cpu().data<long>().ToArray();   // [B·W]
+            var width = (int)batch.InputIds.shape[1];
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var answer = rows[r].Answer;
+                var at = r * width + batch.PromptWidth - 1;
+                var ok = !continues[predicted[at + answer.Length - 1]];
+                for (var j = 0; ok && j < answer.Length - 1; j++) ok = predicted[at + j] == answer[j];
+                if (ok) correct++;
             }
-        }
-        finally
-        {
-            lm.train(wasTraining);
+            progress?.Report(new ProgressUpdate(stage, start + rows.Length, test.Count));
         }
         return correct / (double)test.Count;
     }

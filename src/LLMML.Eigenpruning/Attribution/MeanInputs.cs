@@ -4,6 +4,7 @@ using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Hooks;
+using LLMML.LanguageModels.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,27 +54,19 @@ internal sealed class MeanInputs : IDisposable
         using var means = new MeanInputs(projections, sizes, model.Device);
         using var recorder = new ProjectionRecorder(model.Model, projections);
         using var noGrad = no_grad();
-        var wasTraining = model.Model.training;
-        model.Model.eval();
-        try
+        using var mode = ModuleMode.Evaluation(model.Model);
+        for (var start = 0; start < examples.Count; start += batchSize)
         {
-            for (var start = 0; start < examples.Count; start += batchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var count = Math.Min(batchSize, examples.Count - start);
-                var batch = AnswerBatch.Create(examples.Skip(start).Take(count).ToArray(), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
-                model.Model.forward(batch.InputIds, batch.AttentionMask, null);
-                means.Add(recorder, batch.AttentionMask);
-                recorder.Clear();
-                progress?.Report(new ProgressUpdate("mean inputs", start + count, examples.Count));
-            }
-            return means.Means();
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, examples.Count - start);
+            var batch = AnswerBatch.Create(examples.Skip(start).Take(count).ToArray(), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
+            model.Model.forward(batch.InputIds, batch.AttentionMask, null);
+            means.Add(recorder, batch.AttentionMask);
+            recorder.Clear();
+            progress?.Report(new ProgressUpdate("mean inputs", start + count, examples.Count));
         }
-        finally
-        {
-            model.Model.train(wasTraining);
-        }
+        return means.Means();
     }
 
     public void Dispose()

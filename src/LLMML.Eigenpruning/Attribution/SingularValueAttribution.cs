@@ -5,6 +5,7 @@ using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Hooks;
+using LLMML.LanguageModels.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,8 +38,7 @@ internal static class SingularValueAttribution
         var reduced = decompositions.Select(d => full(d.Heads, d.Rank, reduction == EffectReduction.Max ? double.NegativeInfinity : 0.0, dtype: ScalarType.Float64, device: device)).ToArray();
         using var means = new MeanInputs(decompositions.Select(d => d.Id).ToArray(), decompositions.Select(d => d.InputSize).ToArray(), device);
         long positions = 0;
-        var wasTraining = model.Model.training;
-        model.Model.eval();
+        using var mode = ModuleMode.Evaluation(model.Model);
         try
         {
             using var grad = enable_grad();
@@ -80,7 +80,6 @@ internal static class SingularValueAttribution
         }
         finally
         {
-            model.Model.train(wasTraining);
             foreach (var t in reduced) t.Dispose();
         }
     }

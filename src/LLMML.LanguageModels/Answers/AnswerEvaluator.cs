@@ -1,5 +1,6 @@
 using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Generation;
+using LLMML.LanguageModels.Modeling;
 using static TorchSharp.torch;
 
 namespace LLMML.LanguageModels.Answers;
@@ -22,26 +23,18 @@ public static class AnswerEvaluator
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (examples.Count == 0) throw new ArgumentException("There are no examples to evaluate.", nameof(examples));
         var lm = model.Model;
-        var wasTraining = lm.training;
-        lm.eval();
+        using var mode = ModuleMode.Evaluation(lm);
         var scores = new AnswerScore[examples.Count];
-        try
+        using var noGrad = no_grad();
+        for (var start = 0; start < examples.Count; start += batchSize)
         {
-            using var noGrad = no_grad();
-            for (var start = 0; start < examples.Count; start += batchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var count = Math.Min(batchSize, examples.Count - start);
-                var batch = AnswerBatch.Create(Slice(examples, start, count), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
-                var logits = lm.forward(batch.InputIds, batch.AttentionMask, null);
-                AnswerObjective.Score(logits, batch).CopyTo(scores, start);
-                progress?.Report(new ProgressUpdate(stage, start + count, examples.Count));
-            }
-        }
-        finally
-        {
-            lm.train(wasTraining);
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, examples.Count - start);
+            var batch = AnswerBatch.Create(Slice(examples, start, count), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
+            var logits = lm.forward(batch.InputIds, batch.AttentionMask, null);
+            AnswerObjective.Score(logits, batch).CopyTo(scores, start);
+            progress?.Report(new ProgressUpdate(stage, start + count, examples.Count));
         }
         return new AnswerMetrics(scores);
     }

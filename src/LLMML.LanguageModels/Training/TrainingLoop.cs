@@ -1,4 +1,5 @@
 using LLMML.Foundation.Progress;
+using LLMML.LanguageModels.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -65,8 +66,7 @@ public sealed class TrainingLoop
             startStep = info.Step;
         }
 
-        var wasTraining = model.training;
-        model.train();
+        using var mode = ModuleMode.Training(model);
         var losses = new List<double>();
         var rates = new List<double>();
         var norms = new List<double>();
@@ -102,7 +102,6 @@ public sealed class TrainingLoop
         {
             // zero_grad reads every .grad through a new handle; a scope releases them (inside RunStep its own does).
             using (NewDisposeScope()) optimizer.zero_grad();
-            model.train(wasTraining);
         }
 
         return new TrainingResult(startStep, step, cancelled, losses, rates, norms, lastCheckpoint);

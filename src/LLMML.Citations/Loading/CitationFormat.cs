@@ -25,4 +25,13 @@ public sealed class CitationLoadOptions
 
     /// <summary>For Cora's <c>.cites</c> file: the archive naming each paper's class (default: <c>cora.npz</c> beside it, if present).</summary>
     public string? CoraLabelsPath { get; set; }
+
+    /// <summary>Default <see cref="MaxLineBytes"/>: 64 MiB, far beyond any real paper record.</summary>
+    public const int DefaultMaxLineBytes = 64 << 20;
+
+    /// <summary>
+    /// Longest JSONL line (or JSON array element) read; a longer one stops the load with an error naming the file and
+    /// line, so memory stays bounded by this rather than by the input.
+    /// </summary>
+    public int MaxLineBytes { get; set; } = DefaultMaxLineBytes;
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using LLMML.Citations.Graphs;
+using LLMML.Foundation.Progress;
 
 namespace LLMML.Citations.Loading;
 
@@ -8,6 +10,25 @@ namespace LLMML.Citations.Loading;
 /// </summary>
 internal sealed class RecordGraphAssembler
 {
+    /// <summary>
+    /// Loads a JSON source whose records <paramref name="parse"/> turns into papers (returning the links that name no
+    /// paper); <paramref name="fastParse"/>, when given, is tried first on each JSONL line (see <see cref="JsonRecordReader"/>).
+    /// </summary>
+    public static GraphLoadResult Load(string path, CitationLoadOptions? options, Func<JsonElement, List<PaperRecord>, int> parse,
+        IProgress<ProgressUpdate>? progress, CancellationToken ct, Func<ReadOnlyMemory<byte>, List<PaperRecord>, int?>? fastParse = null)
+    {
+        var graph = new RecordGraphAssembler();
+        JsonRecordReader.Read(path, options?.MaxLineBytes ?? CitationLoadOptions.DefaultMaxLineBytes, graph.Diagnostics,
+            (element, papers) => graph.AddUnresolved(parse(element, papers)), graph.Commit, progress, ct,
+            fastParse is null ? null : (line, papers) =>
+            {
+                if (fastParse(line, papers) is not { } missing) return false;
+                graph.AddUnresolved(missing);
+                return true;
+            });
+        return graph.Finish();
+    }
+
     private readonly CitationGraphBuilder _builder = new();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private long _unresolved;

@@ -2,6 +2,7 @@ using LLMML.Cli.Rendering;
 using System.CommandLine;
 using LLMML.Citations.Benchmarks;
 using LLMML.Citations.Synthetic;
+using LLMML.Foundation.Persistence;
 using Spectre.Console;
 
 namespace LLMML.Cli.Commands;
@@ -39,7 +40,7 @@ internal static class CitationsBenchCommand
             AnsiConsole.Write(table);
             if (parse.GetValue(json) is { } path)
             {
-                File.WriteAllText(path.FullName, result.ToJson());
+                AtomicFile.WriteAllBytes(path.FullName, System.Text.Encoding.UTF8.GetBytes(result.ToJson()));
                 AnsiConsole.MarkupLineInterpolated($"JSON written to [green]{path.FullName}[/]");
             }
             return Task.FromResult(0);

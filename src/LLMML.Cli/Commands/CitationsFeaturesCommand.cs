@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using LLMML.Cli.Rendering;
 using System.CommandLine;
 using System.Text.Json;
@@ -27,6 +28,7 @@ internal static class CitationsFeaturesCommand
         };
         command.SetAction((parse, ct) =>
         {
+            var csv = parse.GetValue(outPath) is { } o ? CitationsCliOptions.CheckOutput(o.FullName, parse.GetValue(input)!.FullName) : null;
             var progress = ConsoleProgress.Stages();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
             var g = load.Graph;
@@ -37,11 +39,11 @@ internal static class CitationsFeaturesCommand
                 TargetFields = parse.GetValue(targets) is { Length: > 0 } t ? t : null,
             };
             var features = CitationFeatureComputer.Compute(g, options, progress, ct);
-            if (parse.GetValue(outPath) is { } o) features.WriteCsv(o.FullName);
+            if (csv is not null) features.WriteCsv(csv);
             var summary = features.Names.Select(name =>
             {
                 var v = features.Column(name).Where(x => !double.IsNaN(x)).Order().ToArray();
-                return new FeatureSummary(name, v.Length, v.Length == 0 ? double.NaN : v[0], Quantiles.OfSorted(v, 0.5),
+                return new FeatureSummary(name, v.Length, v.Length == 0 ? double.NaN : v[0], SortedArrayStatistics.QuantileCustom(v, 0.5, QuantileDefinition.R7),
                     v.Length == 0 ? double.NaN : v.Average(), v.Length == 0 ? double.NaN : v[^1]);
             }).ToArray();
             if (parse.GetValue(json))

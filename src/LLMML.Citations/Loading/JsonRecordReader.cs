@@ -42,7 +42,7 @@ internal static class JsonRecordReader
         switch (mode)
         {
             case Mode.Lines:
-                ReadLines(stream, path, maxLineBytes, length, diagnostics, parseBatch, commit, progress, ct);
+                ReadLines(stream, path, maxLineBytes, () => stream.Position, length, diagnostics, parseBatch, commit, progress, ct);
                 break;
             case Mode.Array:
                 ReadArray(stream, path, maxLineBytes, length, diagnostics, onRecord, progress, ct);
@@ -113,7 +113,15 @@ internal static class JsonRecordReader
 
     // Lines are copied out of the reader's buffer in batches and parsed on all cores; committing stays sequential so the
     // graph's paper order and the diagnostics do not depend on thread timing.
-    private static void ReadLines(Stream stream, string path, int maxLineBytes, long length, LoadDiagnostics d,
+    /// <summary>
+    /// Reads <paramref name="stream"/> as JSONL (no layout detection; e.g. a decompressing stream that cannot seek), the
+    /// same way as the JSONL path of Read; <paramref name="position"/> and <paramref name="length"/> drive the progress reports.
+    /// </summary>
+    public static void ReadJsonl(Stream stream, string name, int maxLineBytes, Func<long> position, long length, LoadDiagnostics diagnostics,
+        Action<JsonElement, List<PaperRecord>> parse, Action<PaperRecord> commit, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
+        ReadLines(stream, name, maxLineBytes, position, length, diagnostics, (lines, first) => ParseBatch(lines, first, parse, null), commit, progress, ct);
+
+    private static void ReadLines(Stream stream, string path, int maxLineBytes, Func<long> position, long length, LoadDiagnostics d,
         Func<List<ReadOnlyMemory<byte>>, long[], ParsedLine[]> parseBatch, Action<PaperRecord> commit,
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
@@ -131,7 +139,7 @@ internal static class JsonRecordReader
             }
             lines.Clear();
             ct.ThrowIfCancellationRequested();
-            progress?.Report(new ProgressUpdate("load", stream.Position, length));
+            progress?.Report(new ProgressUpdate("load", position(), length));
         }
         while (reader.TryReadLine(out var line))
         {

@@ -19,7 +19,7 @@ internal sealed class RecordGraphAssembler
     {
         var graph = new RecordGraphAssembler();
         JsonRecordReader.Read(path, options?.MaxLineBytes ?? CitationLoadOptions.DefaultMaxLineBytes, graph.Diagnostics,
-            (element, papers) => graph.AddUnresolved(parse(element, papers)), graph.Commit, progress, ct,
+            graph.Counting(parse), graph.Commit, progress, ct,
             fastParse is null ? null : (line, papers) =>
             {
                 if (fastParse(line, papers) is not { } missing) return false;
@@ -34,6 +34,10 @@ internal sealed class RecordGraphAssembler
     private long _unresolved;
 
     public LoadDiagnostics Diagnostics { get; } = new();
+
+    /// <summary><paramref name="parse"/> with the links it found unresolved counted here.</summary>
+    public Action<JsonElement, List<PaperRecord>> Counting(Func<JsonElement, List<PaperRecord>, int> parse) =>
+        (element, papers) => AddUnresolved(parse(element, papers));
 
     /// <summary>Adds a parsed record (called in file order).</summary>
     public void Commit(PaperRecord record) => record.CommitTo(_builder, Diagnostics, _seen);

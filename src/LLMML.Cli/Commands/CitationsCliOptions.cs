@@ -13,7 +13,7 @@ internal static class CitationsCliOptions
 
     public static Option<string> Format() => new("--format", "-f")
     {
-        Description = "Input format: cora (cora.cites or cora.npz), s2 (Semantic Scholar Graph API JSON/JSONL), s2orc, openalex.",
+        Description = "Input format: cora (cora.cites or cora.npz), s2 (Semantic Scholar Graph API JSON/JSONL), s2orc, openalex (a works file, or a snapshot folder), parquet (an edge list; see --vertices).",
         Required = true,
     };
 
@@ -40,8 +40,14 @@ internal static class CitationsCliOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public static GraphLoadResult Load(FileInfo input, string format, string? fieldColumn, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
-        CitationLoader.Load(input.FullName, CitationLoader.ParseFormat(format), new CitationLoadOptions { FieldProperty = fieldColumn }, progress, ct);
+    public static Option<FileInfo?> Vertices() => new("--vertices")
+    {
+        Description = "With --format parquet: the vertex file (id, year, field) written beside the edge list.",
+    };
+
+    public static GraphLoadResult Load(FileInfo input, string format, string? fieldColumn, FileInfo? vertices, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
+        CitationLoader.Load(input.FullName, CitationLoader.ParseFormat(format),
+            new CitationLoadOptions { FieldProperty = fieldColumn, VerticesPath = vertices?.FullName }, progress, ct);
 
     /// <summary>
     /// Refuses, before any work, an output that is a directory or that resolves (after symbolic links, also in parent

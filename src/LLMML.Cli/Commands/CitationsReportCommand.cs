@@ -18,6 +18,7 @@ internal static class CitationsReportCommand
         var input = CitationsCliOptions.Input();
         var format = CitationsCliOptions.Format();
         var field = CitationsCliOptions.FieldColumn();
+        var vertices = CitationsCliOptions.Vertices();
         var samples = CitationsCliOptions.BetweennessSamples();
         var seed = CitationsCliOptions.Seed();
         var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for the tables (CSV) and plots (PNG).", Required = true };
@@ -26,17 +27,17 @@ internal static class CitationsReportCommand
         var year = new Option<int?>("--csi-year") { Description = "Year of the CSI heatmap (default: the latest)." };
         var command = new Command("report", "Per field and year: citation counts, Citation Success Index, intra-field share, reference share to a target field, centrality and intent shares; CSV + PNG.")
         {
-            input, format, field, outDir, target, papers, year, samples, seed,
+            input, format, field, vertices, outDir, target, papers, year, samples, seed,
         };
         command.SetAction((parse, ct) =>
         {
             var dir = parse.GetValue(outDir)!;
-            string?[] inputs = [parse.GetValue(input)!.FullName, parse.GetValue(papers)?.FullName];
+            string?[] inputs = [parse.GetValue(input)!.FullName, parse.GetValue(papers)?.FullName, parse.GetValue(vertices)?.FullName];
             if (File.Exists(dir.FullName)) throw new IOException($"Output folder '{dir.FullName}' is an existing file.");
             string Output(string file) => CitationsCliOptions.CheckOutput(Path.Combine(dir.FullName, file), inputs);
             foreach (var file in (string[])[.. TableFiles, "centrality_by_field.png"]) Output(file); // before any work
             var progress = ConsoleProgress.Stages();
-            var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
+            var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), parse.GetValue(vertices), progress, ct);
             var g = load.Graph;
             if (g.FieldNames.Count == 0)
                 throw new InvalidOperationException("No paper has a field: name the property holding it with --field-column.");

@@ -105,7 +105,7 @@ internal static class CitationsCliOptions
         table.AddRow("self-citations dropped", d.SelfCitations.ToString("N0"));
         table.AddRow("unresolved links", d.UnresolvedLinks.ToString("N0"));
         AnsiConsole.Write(table);
-        foreach (var m in d.Malformed.Take(10)) AnsiConsole.MarkupLineInterpolated($"[yellow]line {m.Line}[/]: {m.Message}");
+        foreach (var m in d.Malformed.Take(10)) AnsiConsole.MarkupLineInterpolated($"[yellow]{(m.File is null ? "" : m.File + " ")}line {m.Line}[/]: {m.Message}");
         if (d.MalformedCount > 10) AnsiConsole.MarkupLineInterpolated($"[yellow]… and {d.MalformedCount - 10} more malformed records[/]");
     }
 }

@@ -214,5 +214,5 @@ public static class CitationParquet
     }
 
     // Parquet.Net is asynchronous only; the library's API is synchronous like the rest of ML.NET's.
-    private static void Run(Func<Task> work) => Task.Run(work).GetAwaiter().GetResult();
+    internal static void Run(Func<Task> work) => Task.Run(work).GetAwaiter().GetResult();
 }

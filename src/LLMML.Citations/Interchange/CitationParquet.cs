@@ -110,36 +110,49 @@ public static class CitationParquet
     {
         var builder = new CitationGraphBuilder();
         var diagnostics = new LoadDiagnostics();
+        // Integer ids (OpenAlex-scale edge lists) map to papers through this table, so no edge allocates a string.
+        var byNumber = new Dictionary<long, int>();
+        int Paper(Array column, int i)
+        {
+            if (column is not long?[] numbers) return ((string?[])column)[i] is { Length: > 0 } id ? builder.Paper(id) : -1;
+            if (numbers[i] is not { } number) return -1;
+            if (!byNumber.TryGetValue(number, out var index))
+                byNumber.Add(number, index = builder.Paper(number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return index;
+        }
         if (verticesPath is not null)
             Read(verticesPath, [Id], [Year, Field], (columns, count) =>
             {
-                var ids = Strings(columns[Id]!, verticesPath, Id);
+                var ids = Ids(columns[Id]!, verticesPath, Id);
                 var years = columns[Year] is { } y ? Integers(y) : null;
                 var fields = columns[Field] as string?[];
                 for (int i = 0; i < count; i++)
                 {
                     diagnostics.Records++;
-                    if (ids[i] is not { Length: > 0 } paper) { diagnostics.Report(diagnostics.Records, $"{Id} is empty"); continue; }
-                    int p = builder.Paper(paper);
+                    int p = Paper(ids, i);
+                    if (p < 0) { diagnostics.Report(diagnostics.Records, $"{Id} is empty"); continue; }
                     builder.SetYear(p, years?[i] is { } year && year is >= int.MinValue and <= int.MaxValue ? (int)year : null);
                     builder.SetField(p, fields?[i]);
                 }
             }, cancellationToken);
         Read(edgesPath, [Source, Destination], EdgeAnnotations, (columns, count) =>
         {
-            var src = Strings(columns[Source]!, edgesPath, Source);
-            var dst = Strings(columns[Destination]!, edgesPath, Destination);
+            var src = Ids(columns[Source]!, edgesPath, Source);
+            var dst = Ids(columns[Destination]!, edgesPath, Destination);
             var flags = EdgeAnnotations.Select(n => columns[n] as bool?[]).ToArray();
+            builder.EnsureEdgeCapacity(builder.EdgesAdded + count);
             for (int i = 0; i < count; i++)
             {
                 diagnostics.Records++;
-                if (src[i] is not { Length: > 0 } s || dst[i] is not { Length: > 0 } d) { diagnostics.UnresolvedLinks++; continue; }
+                int s = Paper(src, i), d = Paper(dst, i);
+                if (s < 0 || d < 0) { diagnostics.UnresolvedLinks++; continue; }
                 var f = EdgeFlags.None;
                 for (int a = 0; a < flags.Length; a++)
                     if (flags[a]?[i] is { } value) f |= EdgeFlags.Annotated | (value ? AnnotationFlags[a] : EdgeFlags.None);
                 builder.AddCitation(s, d, f);
             }
         }, cancellationToken);
+        byNumber = null;
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;
         diagnostics.DuplicateEdges = builder.DuplicateEdges;
@@ -185,11 +198,11 @@ public static class CitationParquet
         throw new InvalidDataException($"{path}: column '{field.Name}' is {type.Name}; expected strings, integers or booleans.");
     }
 
-    private static string?[] Strings(Array column, string path, string name) => column switch
+    // Paper ids as strings or (widened) integers.
+    private static Array Ids(Array column, string path, string name) => column switch
     {
-        string?[] s => s,
-        long?[] l => Array.ConvertAll(l, v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        int?[] i => Array.ConvertAll(i, v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        string?[] or long?[] => column,
+        int?[] i => Array.ConvertAll(i, v => (long?)v),
         _ => throw new InvalidDataException($"{path}: column '{name}' should hold paper ids (strings or integers)."),
     };
 

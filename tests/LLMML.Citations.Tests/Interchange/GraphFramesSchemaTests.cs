@@ -7,12 +7,8 @@ using LLMML.Citations.Tests.Support;
 namespace LLMML.Citations.Tests.Interchange;
 
 /// <summary>Our Parquet files carry the columns and types examples/GraphFramesHandoff/pagerank_job.py expects (its schema.json).</summary>
-public sealed class GraphFramesSchemaTests : IDisposable
+public sealed class GraphFramesSchemaTests : TemporaryFolderTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llmml-graphframes-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
     private static readonly string Example = Path.Combine(RepositoryFiles.Root, "examples", "GraphFramesHandoff");
 
     // DuckDB's type names → Spark SQL's simpleString(), for the types our writer uses.
@@ -26,8 +22,8 @@ public sealed class GraphFramesSchemaTests : IDisposable
     {
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Example, "schema.json")));
         var graph = TestGraphs.Named();
-        var vertices = Path.Combine(_dir, "vertices.parquet");
-        var edges = Path.Combine(_dir, "edges.parquet");
+        var vertices = Path.Combine(Dir, "vertices.parquet");
+        var edges = Path.Combine(Dir, "edges.parquet");
         var features = CitationFeatureComputer.Compute(graph, new CitationFeatureOptions { Features = CitationFeatureKinds.Counts | CitationFeatureKinds.PageRank });
         CitationParquet.WriteVertices(features, vertices);
         CitationParquet.WriteEdges(graph, edges);

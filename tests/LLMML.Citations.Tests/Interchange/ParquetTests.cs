@@ -4,22 +4,19 @@ using LLMML.Citations.Graphs;
 using LLMML.Citations.Interchange;
 using LLMML.Citations.Loading;
 using LLMML.Citations.Synthetic;
+using LLMML.Citations.Tests.Support;
 
 namespace LLMML.Citations.Tests.Interchange;
 
-public sealed class ParquetTests : IDisposable
+public sealed class ParquetTests : TemporaryFolderTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llmml-parquet-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
     private static readonly CitationGraph Graph = AclLikeGraphGenerator.Generate(new AclLikeGraphOptions { Seeds = 100, Nodes = 1500, Edges = 6000, RandomSeed = 11 }).Graph;
 
     private (string Vertices, string Edges, PaperFeatures Features) Write()
     {
         var features = CitationFeatureComputer.Compute(Graph, new CitationFeatureOptions { Features = CitationFeatureKinds.AllButBetweenness });
-        var vertices = Path.Combine(_dir, "vertices.parquet");
-        var edges = Path.Combine(_dir, "edges.parquet");
+        var vertices = Path.Combine(Dir, "vertices.parquet");
+        var edges = Path.Combine(Dir, "edges.parquet");
         CitationParquet.WriteVertices(features, vertices);
         CitationParquet.WriteEdges(Graph, edges);
         return (vertices, edges, features);
@@ -117,7 +114,7 @@ public sealed class ParquetTests : IDisposable
     [Fact]
     public void DuckDB_written_edge_lists_with_integer_ids_are_read()
     {
-        var path = Path.Combine(_dir, "ints.parquet");
+        var path = Path.Combine(Dir, "ints.parquet");
         using (var db = new DuckDBConnection("DataSource=:memory:"))
         {
             db.Open();
@@ -134,11 +131,11 @@ public sealed class ParquetTests : IDisposable
     [Fact]
     public void A_missing_column_or_a_non_parquet_file_names_the_file()
     {
-        var path = Path.Combine(_dir, "wrong.parquet");
+        var path = Path.Combine(Dir, "wrong.parquet");
         CitationParquet.WriteVertices(Graph, path);
         var act = () => CitationParquet.ReadGraph(path);
         act.Should().Throw<InvalidDataException>().WithMessage($"{path}: column 'src' is missing*");
-        var text = Path.Combine(_dir, "text.parquet");
+        var text = Path.Combine(Dir, "text.parquet");
         File.WriteAllText(text, "src,dst\n1,2\n");
         act = () => CitationParquet.ReadGraph(text);
         act.Should().Throw<InvalidDataException>().WithMessage($"{text}: not a readable Parquet file*");

@@ -5,13 +5,9 @@ using LLMML.Citations.Tests.Support;
 namespace LLMML.Citations.Tests.Loading;
 
 /// <summary>Inputs a careless or malicious user produced (issue 18): each gets one clear error naming the file, or the right graph.</summary>
-public sealed class HostileInputTests : IDisposable
+public sealed class HostileInputTests : TemporaryFolderTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llmml-hostile-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string Path_(string name) => Path.Combine(_dir, name);
+    private string Path_(string name) => Path.Combine(Dir, name);
 
     private string Write(string name, string text)
     {

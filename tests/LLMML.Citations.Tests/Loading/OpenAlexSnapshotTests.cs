@@ -4,18 +4,14 @@ using LLMML.Citations.Tests.Support;
 
 namespace LLMML.Citations.Tests.Loading;
 
-public sealed class OpenAlexSnapshotTests : IDisposable
+public sealed class OpenAlexSnapshotTests : TemporaryFolderTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llmml-openalex-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
     private static readonly string Snapshot = RepositoryFiles.TestData("openalex-snapshot");
 
     // A writable copy of the miniature snapshot, to damage.
     private string Copy()
     {
-        var target = Path.Combine(_dir, "snapshot");
+        var target = Path.Combine(Dir, "snapshot");
         foreach (var file in Directory.EnumerateFiles(Snapshot, "*", SearchOption.AllDirectories))
         {
             var to = Path.Combine(target, Path.GetRelativePath(Snapshot, file));

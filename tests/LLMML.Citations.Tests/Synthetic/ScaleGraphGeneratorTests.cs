@@ -1,20 +1,17 @@
 using LLMML.Citations.Benchmarks;
 using LLMML.Citations.Interchange;
 using LLMML.Citations.Synthetic;
+using LLMML.Citations.Tests.Support;
 
 namespace LLMML.Citations.Tests.Synthetic;
 
-public sealed class ScaleGraphGeneratorTests : IDisposable
+public sealed class ScaleGraphGeneratorTests : TemporaryFolderTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llmml-scale-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
     [Fact]
     public void Writes_a_backward_in_time_heavy_tailed_homophilous_graph_that_loads_back()
     {
         var options = new ScaleGraphOptions { Papers = 20_000, MeanReferences = 8, Fields = 10, RandomSeed = 3 };
-        string v = Path.Combine(_dir, "v.parquet"), e = Path.Combine(_dir, "e.parquet");
+        string v = Path.Combine(Dir, "v.parquet"), e = Path.Combine(Dir, "e.parquet");
         var (papers, references) = ScaleGraphGenerator.Write(options, v, e);
         var load = CitationParquet.ReadGraph(e, v);
         var g = load.Graph;
@@ -42,19 +39,19 @@ public sealed class ScaleGraphGeneratorTests : IDisposable
     public void The_same_options_give_the_same_files()
     {
         var options = new ScaleGraphOptions { Papers = 3000, RandomSeed = 8 };
-        ScaleGraphGenerator.Write(options, Path.Combine(_dir, "v1"), Path.Combine(_dir, "e1"));
-        ScaleGraphGenerator.Write(options, Path.Combine(_dir, "v2"), Path.Combine(_dir, "e2"));
-        File.ReadAllBytes(Path.Combine(_dir, "e1")).Should().Equal(File.ReadAllBytes(Path.Combine(_dir, "e2")));
-        File.ReadAllBytes(Path.Combine(_dir, "v1")).Should().Equal(File.ReadAllBytes(Path.Combine(_dir, "v2")));
+        ScaleGraphGenerator.Write(options, Path.Combine(Dir, "v1"), Path.Combine(Dir, "e1"));
+        ScaleGraphGenerator.Write(options, Path.Combine(Dir, "v2"), Path.Combine(Dir, "e2"));
+        File.ReadAllBytes(Path.Combine(Dir, "e1")).Should().Equal(File.ReadAllBytes(Path.Combine(Dir, "e2")));
+        File.ReadAllBytes(Path.Combine(Dir, "v1")).Should().Equal(File.ReadAllBytes(Path.Combine(Dir, "v2")));
     }
 
     [Fact]
     public void The_scale_benchmark_reports_every_stage_on_a_small_graph()
     {
-        var r = CitationScaleBenchmark.Run(new ScaleGraphOptions { Papers = 5000 }, _dir);
+        var r = CitationScaleBenchmark.Run(new ScaleGraphOptions { Papers = 5000 }, Dir);
         r.Stages.Select(s => s.Stage).Should().StartWith(["load Parquet", "counts"]).And.Contain(["pagerank", "hits", "k-core", "clustering"]);
         r.References.Should().BeGreaterThan(30_000);
         r.PeakBytesPerReference.Should().BePositive();
-        Directory.EnumerateFiles(_dir).Should().BeEmpty();
+        Directory.EnumerateFiles(Dir).Should().BeEmpty();
     }
 }

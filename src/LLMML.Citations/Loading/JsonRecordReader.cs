@@ -48,6 +48,9 @@ internal static class JsonRecordReader
                 ReadArray(stream, path, maxLineBytes, length, diagnostics, onRecord, progress, ct);
                 break;
             default:
+                // A single document is parsed whole, so it is held to the same bound as one record.
+                if (length > maxLineBytes)
+                    throw new InvalidDataException($"{path}: a single JSON document of {length:N0} bytes is larger than the {maxLineBytes:N0}-byte record limit; write one record per line (JSONL) or a top-level array, which stream.");
                 ReadDocument(stream, path, diagnostics, onRecord);
                 break;
         }

@@ -76,6 +76,15 @@ public sealed class HostileInputTests : TemporaryFolderTest
         act.Should().Throw<InvalidDataException>().WithMessage($"{path}: array element 2 is longer than 4,096 bytes*");
     }
 
+    [Fact]
+    public void A_pretty_printed_document_larger_than_the_cap_is_refused_before_parsing()
+    {
+        var path = Write("big.json", "{\n  \"data\": [\n" + string.Join(",\n", Enumerable.Range(0, 200).Select(i => $"    {{\"paperId\": \"P{i}\"}}")) + "\n  ]\n}\n");
+        var act = () => CitationLoader.Load(path, CitationFormat.S2, new CitationLoadOptions { MaxLineBytes = 1000 });
+        act.Should().Throw<InvalidDataException>().WithMessage($"{path}: a single JSON document of * bytes is larger than the 1,000-byte record limit*");
+        CitationLoader.Load(path, CitationFormat.S2).Graph.NodeCount.Should().Be(200);
+    }
+
     [Theory]
     [InlineData("<i8", "(99999999999,)")]
     [InlineData("<i8", "(-1,)")]

@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using LLMML.Citations.Features;
 using LLMML.Citations.Graphs;
 using Microsoft.Data.Analysis;
@@ -47,11 +48,11 @@ public sealed class CitationAnalysis
     {
         var t = new Table("papers", "mean_citations", "median_citations", "top10_share");
         var thresholds = _groups.GroupBy(g => g.Key.Year).ToDictionary(y => y.Key,
-            y => Quantiles.OfSorted(y.SelectMany(g => g.Value).Select(v => (double)_graph.CitationCount(v)).Order().ToArray(), 0.9));
+            y => SortedArrayStatistics.QuantileCustom(y.SelectMany(g => g.Value).Select(v => (double)_graph.CitationCount(v)).Order().ToArray(), 0.9, QuantileDefinition.R7));
         foreach (var ((year, field), papers) in _groups)
         {
             var c = papers.Select(v => (double)_graph.CitationCount(v)).Order().ToArray();
-            t.Row(year, field, c.Length, c.Average(), Quantiles.OfSorted(c, 0.5), c.Count(x => x >= thresholds[year]) / (double)c.Length);
+            t.Row(year, field, c.Length, c.Average(), SortedArrayStatistics.QuantileCustom(c, 0.5, QuantileDefinition.R7), c.Count(x => x >= thresholds[year]) / (double)c.Length);
         }
         return t.ToFrame(_graph);
     }
@@ -114,7 +115,7 @@ public sealed class CitationAnalysis
                 foreach (var r in _graph.ReferencesOf(v)) if (_graph.FieldArray[r] == target) c++;
                 return (double)c / _graph.ReferenceCount(v);
             }).Order().ToArray();
-            t.Row(year, field, shares.Length, Quantiles.OfSorted(shares, 0.5), shares.Length == 0 ? double.NaN : shares.Average());
+            t.Row(year, field, shares.Length, SortedArrayStatistics.QuantileCustom(shares, 0.5, QuantileDefinition.R7), shares.Length == 0 ? double.NaN : shares.Average());
         }
         return t.ToFrame(_graph);
     }
@@ -134,7 +135,7 @@ public sealed class CitationAnalysis
         foreach (var ((year, field), papers) in groups)
         {
             var v = papers.Select(p => values[p]).Where(x => !double.IsNaN(x)).Order().ToArray();
-            t.Row(year, field, v.Length, Quantiles.OfSorted(v, 0.5), Quantiles.OfSorted(v, 0.25), Quantiles.OfSorted(v, 0.75),
+            t.Row(year, field, v.Length, SortedArrayStatistics.QuantileCustom(v, 0.5, QuantileDefinition.R7), SortedArrayStatistics.QuantileCustom(v, 0.25, QuantileDefinition.R7), SortedArrayStatistics.QuantileCustom(v, 0.75, QuantileDefinition.R7),
                 v.Length == 0 ? double.NaN : v.Count(x => x == 0) / (double)v.Length);
         }
         return t.ToFrame(_graph);

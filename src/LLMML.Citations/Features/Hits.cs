@@ -2,7 +2,7 @@ using LLMML.Citations.Graphs;
 
 namespace LLMML.Citations.Features;
 
-/// <summary>HITS settings.</summary>
+/// <summary>HITS settings. The default stops at a relative residual of 1e-10: exact to ~1e-10 per score.</summary>
 public sealed class HitsOptions
 {
     /// <summary>Stops when the relative residual ‖AᵀA·a − θ·a‖ / θ of the authority vector is below this.</summary>
@@ -13,6 +13,12 @@ public sealed class HitsOptions
 
     /// <summary>Krylov vectors kept per Lanczos cycle (memory: this many vectors of one double per paper).</summary>
     public int KrylovDimension { get; set; } = 24;
+
+    /// <summary>
+    /// networkx 2.8+'s <c>hits</c> tolerance (<c>tol = 1e-8</c>, handed to ARPACK's <c>svds</c>): the same leading singular
+    /// vectors, to networkx's looser accuracy. The default (1e-10) is tighter.
+    /// </summary>
+    public static HitsOptions NetworkX() => new() { Tolerance = 1e-8 };
 }
 
 /// <summary>Hub and authority scores, each normalised to sum to 1 (networkx's <c>normalized=True</c>).</summary>

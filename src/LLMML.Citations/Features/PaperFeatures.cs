@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LLMML.Citations.Graphs;
+using LLMML.Foundation.Persistence;
 using Microsoft.Data.Analysis;
 
 namespace LLMML.Citations.Features;
@@ -56,8 +57,17 @@ public sealed class PaperFeatures
         }
     }
 
-    /// <summary>A DataFrame with <c>paper_id</c>, <c>year</c>, <c>field</c> and one column per feature.</summary>
-    public DataFrame ToDataFrame()
+    /// <summary>A DataFrame with <c>paper_id</c>, <c>year</c>, <c>field</c> and one column per feature (undefined values NaN).</summary>
+    public DataFrame ToDataFrame() => Frame(undefinedAsNull: false);
+
+    /// <summary>
+    /// Writes the table as CSV (invariant culture, empty cells for unknown year/field and undefined values) through
+    /// <see cref="DataFrame.SaveCsv(DataFrame, Stream, char, bool, Encoding, CultureInfo)"/>, atomically.
+    /// </summary>
+    public void WriteCsv(string path) =>
+        AtomicFile.Write(path, stream => DataFrame.SaveCsv(Frame(undefinedAsNull: true), stream, encoding: new UTF8Encoding(false), cultureInfo: CultureInfo.InvariantCulture));
+
+    private DataFrame Frame(bool undefinedAsNull)
     {
         int n = Graph.NodeCount;
         var ids = new StringDataFrameColumn("paper_id", n);
@@ -70,35 +80,16 @@ public sealed class PaperFeatures
             fields[i] = Graph.FieldNameOf(i);
         }
         var frame = new DataFrame(ids, years, fields);
-        for (int f = 0; f < Columns.Length; f++) frame.Columns.Add(new DoubleDataFrameColumn(Names[f], Columns[f]));
+        for (int f = 0; f < Columns.Length; f++)
+        {
+            var column = new DoubleDataFrameColumn(Names[f], Columns[f]);
+            if (undefinedAsNull)
+                for (int i = 0; i < n; i++)
+                    if (double.IsNaN(Columns[f][i])) column[i] = null;
+            frame.Columns.Add(column);
+        }
         return frame;
     }
-
-    /// <summary>Writes the table as CSV (invariant culture, empty cells for unknown year/field and NaN).</summary>
-    public void WriteCsv(string path)
-    {
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
-        w.Write("paper_id,year,field");
-        foreach (var name in Names) w.Write(',' + Quote(name));
-        w.WriteLine();
-        var sb = new StringBuilder();
-        for (int i = 0; i < Graph.NodeCount; i++)
-        {
-            sb.Clear();
-            sb.Append(Quote(Graph.PaperIds[i])).Append(',');
-            if (Graph.YearOf(i) is { } y) sb.Append(y.ToString(CultureInfo.InvariantCulture));
-            sb.Append(',').Append(Quote(Graph.FieldNameOf(i) ?? ""));
-            foreach (var column in Columns)
-            {
-                sb.Append(',');
-                if (!double.IsNaN(column[i])) sb.Append(column[i].ToString("R", CultureInfo.InvariantCulture));
-            }
-            w.WriteLine(sb);
-        }
-    }
-
-    private static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? '"' + s.Replace("\"", "\"\"") + '"' : s;
 }
 
 /// <summary>Graph-wide constants that define the features of a paper scored from its references only.</summary>

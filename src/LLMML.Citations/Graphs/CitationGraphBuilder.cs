@@ -65,6 +65,16 @@ public sealed class CitationGraphBuilder
         if (!string.IsNullOrWhiteSpace(field)) _fields[paper] = FieldIndexOf(field);
     }
 
+    /// <summary>Makes room for <paramref name="edges"/> citations in all, so a known-size load grows its arrays once instead of doubling.</summary>
+    public void EnsureEdgeCapacity(int edges)
+    {
+        if (edges <= _src.Length) return;
+        int capacity = (int)Math.Min(Array.MaxLength, Math.Max(edges, Math.Min(2L * _src.Length, edges + (edges >> 2))));
+        Array.Resize(ref _src, capacity);
+        Array.Resize(ref _dst, capacity);
+        Array.Resize(ref _flags, capacity);
+    }
+
     /// <summary>Adds the edge <paramref name="citing"/> → <paramref name="cited"/>.</summary>
     public void AddCitation(int citing, int cited, EdgeFlags flags = EdgeFlags.None)
     {
@@ -72,9 +82,10 @@ public sealed class CitationGraphBuilder
             throw new ArgumentOutOfRangeException(nameof(citing), $"Edge {citing} → {cited} names a paper index outside 0..{_ids.Count - 1}.");
         if (_edges == _src.Length)
         {
-            Array.Resize(ref _src, _src.Length * 2);
-            Array.Resize(ref _dst, _dst.Length * 2);
-            Array.Resize(ref _flags, _flags.Length * 2);
+            int capacity = Math.Max(1024, _src.Length * 2);
+            Array.Resize(ref _src, capacity);
+            Array.Resize(ref _dst, capacity);
+            Array.Resize(ref _flags, capacity);
         }
         _src[_edges] = citing;
         _dst[_edges] = cited;
@@ -86,7 +97,7 @@ public sealed class CitationGraphBuilder
     public void AddCitation(string citingId, string citedId, EdgeFlags flags = EdgeFlags.None) =>
         AddCitation(Paper(citingId), Paper(citedId), flags);
 
-    /// <summary>Freezes the papers and edges into a graph.</summary>
+    /// <summary>Freezes the papers and edges into a graph. The edges added so far are handed over (the builder keeps its papers, not its edges).</summary>
     public CitationGraph Build()
     {
         int n = _ids.Count;
@@ -101,27 +112,32 @@ public sealed class CitationGraphBuilder
             kept++;
         }
         Array.Sort(keys, flags, 0, kept);
+        // The sorted keys hold everything now: drop the edge buffers before allocating the CSR (peak memory at scale).
+        _src = []; _dst = []; _flags = [];
+        _edges = 0;
         var offsets = new int[n + 1];
-        var targets = new List<int>(kept);
-        var outFlags = new List<EdgeFlags>(kept);
-        int duplicates = 0;
+        var targets = new int[kept];
+        int unique = 0, duplicates = 0;
         for (int e = 0; e < kept; e++)
         {
             if (e > 0 && keys[e] == keys[e - 1])
             {
                 duplicates++;
-                outFlags[^1] |= flags[e];
+                flags[unique - 1] |= flags[e];
                 continue;
             }
             int src = (int)(keys[e] / n);
             offsets[src + 1]++;
-            targets.Add((int)(keys[e] % n));
-            outFlags.Add(flags[e]);
+            targets[unique] = (int)(keys[e] % n);
+            flags[unique++] = flags[e]; // compacted in place: unique <= e
         }
+        keys = null!;
         for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
         SelfCitations = selfLoops;
         DuplicateEdges = duplicates;
-        return new CitationGraph([.. _ids], offsets, [.. targets], [.. outFlags], [.. _years], [.. _fields], [.. _fieldNames]);
+        if (unique < targets.Length) Array.Resize(ref targets, unique);
+        Array.Resize(ref flags, unique);
+        return new CitationGraph([.. _ids], offsets, targets, flags, [.. _years], [.. _fields], [.. _fieldNames]);
     }
 
     private int FieldIndexOf(string name)

@@ -11,6 +11,8 @@ public enum CitationFormat
     S2orc,
     /// <summary>OpenAlex works JSONL or JSON (<c>id, publication_year, referenced_works, topics</c>).</summary>
     OpenAlex,
+    /// <summary>A Parquet edge list (<c>src</c> cites <c>dst</c>), optionally with a vertex file (<see cref="CitationLoadOptions.VerticesPath"/>); see <see cref="Interchange.CitationParquet"/>.</summary>
+    Parquet,
 }
 
 /// <summary>How to read a citation source.</summary>
@@ -25,4 +27,16 @@ public sealed class CitationLoadOptions
 
     /// <summary>For Cora's <c>.cites</c> file: the archive naming each paper's class (default: <c>cora.npz</c> beside it, if present).</summary>
     public string? CoraLabelsPath { get; set; }
+
+    /// <summary>For a Parquet edge list: the vertex file giving years, fields and unlinked papers (optional).</summary>
+    public string? VerticesPath { get; set; }
+
+    /// <summary>Default <see cref="MaxLineBytes"/>: 64 MiB, far beyond any real paper record.</summary>
+    public const int DefaultMaxLineBytes = 64 << 20;
+
+    /// <summary>
+    /// Longest JSONL line (or JSON array element) read; a longer one stops the load with an error naming the file and
+    /// line, so memory stays bounded by this rather than by the input.
+    /// </summary>
+    public int MaxLineBytes { get; set; } = DefaultMaxLineBytes;
 }

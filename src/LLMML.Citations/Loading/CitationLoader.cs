@@ -9,6 +9,7 @@ public static class CitationLoader
     public static GraphLoadResult Load(string path, CitationFormat format, CitationLoadOptions? options = null,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (format == CitationFormat.OpenAlex && OpenAlexSnapshot.IsSnapshot(path)) return OpenAlexSnapshot.Load(path, options, progress, cancellationToken);
         if (!File.Exists(path)) throw new FileNotFoundException($"Citation input '{path}' does not exist.", path);
         return format switch
         {
@@ -17,18 +18,20 @@ public static class CitationLoader
             CitationFormat.S2 => SemanticScholarLoader.Load(path, options, progress, cancellationToken),
             CitationFormat.S2orc => S2orcLoader.Load(path, options, progress, cancellationToken),
             CitationFormat.OpenAlex => OpenAlexLoader.Load(path, options, progress, cancellationToken),
+            CitationFormat.Parquet => Interchange.CitationParquet.ReadGraph(path, options?.VerticesPath, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown citation format."),
         };
     }
 
-    /// <summary>Parses a format name as the CLI spells it (cora, s2, s2orc, openalex).</summary>
+    /// <summary>Parses a format name as the CLI spells it (cora, s2, s2orc, openalex, parquet).</summary>
     public static CitationFormat ParseFormat(string name) => name.ToLowerInvariant() switch
     {
         "cora" => CitationFormat.Cora,
         "s2" or "semanticscholar" => CitationFormat.S2,
         "s2orc" => CitationFormat.S2orc,
         "openalex" => CitationFormat.OpenAlex,
-        _ => throw new ArgumentException($"Unknown citation format '{name}': use cora, s2, s2orc or openalex.", nameof(name)),
+        "parquet" => CitationFormat.Parquet,
+        _ => throw new ArgumentException($"Unknown citation format '{name}': use cora, s2, s2orc, openalex or parquet.", nameof(name)),
     };
 
     private static string? Sibling(string path, string name)

@@ -22,7 +22,7 @@ public static class CoraCitesLoader
                 builder.SetField(builder.Paper(cora.NodeNames[i]), cora.ClassNames[cora.Labels[i]]);
         }
         using var stream = File.OpenRead(citesPath);
-        var reader = new Utf8LineReader(stream);
+        var reader = new Utf8LineReader(stream, citesPath);
         while (reader.TryReadLine(out var line))
         {
             if ((reader.LineNumber & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();

@@ -42,19 +42,18 @@ public sealed class CoraDataset
     public int VocabularySize { get; }
 
     /// <summary>Reads an archive such as <c>cora.npz</c>.</summary>
+    /// <exception cref="InvalidDataException">The archive or one of its arrays is malformed; the message names the file and array.</exception>
     public static CoraDataset Read(string npzPath)
     {
         var a = NpyArray.ReadNpz(npzPath);
         NpyArray Need(string name) => a.TryGetValue(name, out var v) ? v
             : throw new InvalidDataException($"{npzPath}: array '{name}' is missing (expected the gnn-benchmark layout adj_*, attr_*, labels, node_names, class_names).");
-        var names = Need("node_names").AsStrings();
+        var names = Vector(Need("node_names")).AsStrings();
         int n = names.Length;
-        var labels = Need("labels").AsInt32();
-        var classes = a.TryGetValue("class_names", out var cn) ? cn.AsStrings() : [.. labels.Distinct().Order().Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-        if (labels.Length != n) throw new InvalidDataException($"{npzPath}: labels has {labels.Length} entries for {n} node_names.");
-        var indptr = Need("adj_indptr").AsInt32();
-        var indices = Need("adj_indices").AsInt32();
-        if (indptr.Length != n + 1) throw new InvalidDataException($"{npzPath}: adj_indptr has {indptr.Length} entries, {n + 1} expected.");
+        var labels = Vector(Need("labels")).AsInt32();
+        var classes = a.TryGetValue("class_names", out var cn) ? Vector(cn).AsStrings() : [.. labels.Distinct().Order().Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        if (labels.Length != n) throw new InvalidDataException($"{npzPath}: array 'labels' has {labels.Length} entries for {n} node_names.");
+        var (indptr, indices) = Csr(Need("adj_indptr"), Need("adj_indices"), n);
 
         var builder = new CitationGraphBuilder();
         builder.DeclareFields(classes);
@@ -80,12 +79,32 @@ public sealed class CoraDataset
         var words = new int[n][];
         if (a.TryGetValue("attr_indptr", out var ap) && a.TryGetValue("attr_indices", out var ai))
         {
-            var p = ap.AsInt32();
-            var idx = ai.AsInt32();
+            var (p, idx) = Csr(ap, ai, n);
             for (int i = 0; i < n; i++) words[i] = idx[p[i]..p[i + 1]];
         }
         else Array.Fill(words, []);
-        int vocab = a.TryGetValue("attr_shape", out var s) ? (int)s.AsInt64()[1] : 0;
+        int vocab = 0;
+        if (a.TryGetValue("attr_shape", out var s))
+        {
+            var dims = Vector(s).AsInt32();
+            if (dims.Length != 2 || dims[1] < 0) throw new InvalidDataException($"{s.Source}: expected (rows, columns), found ({string.Join(", ", dims)}).");
+            vocab = dims[1];
+        }
         return new CoraDataset(new GraphLoadResult(graph, diagnostics), labels, classes, names, words, vocab);
+    }
+
+    private static NpyArray Vector(NpyArray array) => array.Shape.Length == 1 ? array
+        : throw new InvalidDataException($"{array.Source}: expected a vector, found shape ({string.Join(", ", array.Shape)}).");
+
+    // Row pointers of a CSR matrix with `rows` rows: start at 0, never decrease, end within the column indices.
+    private static (int[] Pointers, int[] Indices) Csr(NpyArray pointers, NpyArray indices, int rows)
+    {
+        var p = Vector(pointers).AsInt32();
+        var idx = Vector(indices).AsInt32();
+        if (p.Length != rows + 1) throw new InvalidDataException($"{pointers.Source}: has {p.Length} entries, {rows + 1} expected.");
+        if (p[0] != 0 || p[^1] > idx.Length) throw new InvalidDataException($"{pointers.Source}: row pointers must run from 0 to at most {idx.Length} (the length of {indices.Source}).");
+        for (int i = 0; i < rows; i++)
+            if (p[i + 1] < p[i]) throw new InvalidDataException($"{pointers.Source}: entry {i + 1} ({p[i + 1]}) is below entry {i} ({p[i]}).");
+        return (p, idx);
     }
 }

@@ -19,11 +19,11 @@ internal static class JsonRecordReader
     /// </summary>
     /// <remarks><paramref name="fastParse"/>, when given, is tried first on each JSONL line's bytes; returning false
     /// hands the line to the general path.</remarks>
-    public static void Read(string path, LoadDiagnostics diagnostics, Action<JsonElement, List<PaperRecord>> parse,
+    public static void Read(string path, int maxLineBytes, LoadDiagnostics diagnostics, Action<JsonElement, List<PaperRecord>> parse,
         Action<PaperRecord> commit, IProgress<ProgressUpdate>? progress, CancellationToken ct,
         Func<ReadOnlyMemory<byte>, List<PaperRecord>, bool>? fastParse = null)
     {
-        Read(path, diagnostics, element =>
+        Read(path, maxLineBytes, diagnostics, element =>
         {
             var papers = new List<PaperRecord>(1);
             parse(element, papers);
@@ -31,23 +31,26 @@ internal static class JsonRecordReader
         }, (lines, first) => ParseBatch(lines, first, parse, fastParse), commit, progress, ct);
     }
 
-    private static void Read(string path, LoadDiagnostics diagnostics, Action<JsonElement> onRecord,
+    private static void Read(string path, int maxLineBytes, LoadDiagnostics diagnostics, Action<JsonElement> onRecord,
         Func<List<ReadOnlyMemory<byte>>, long[], ParsedLine[]> parseBatch, Action<PaperRecord> commit,
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         long length = stream.Length;
-        var mode = Detect(stream, path);
+        var mode = Detect(stream, path, maxLineBytes);
         stream.Position = 0;
         switch (mode)
         {
             case Mode.Lines:
-                ReadLines(stream, length, diagnostics, parseBatch, commit, progress, ct);
+                ReadLines(stream, path, maxLineBytes, () => stream.Position, length, diagnostics, parseBatch, commit, progress, ct);
                 break;
             case Mode.Array:
-                ReadArray(stream, length, diagnostics, onRecord, progress, ct);
+                ReadArray(stream, path, maxLineBytes, length, diagnostics, onRecord, progress, ct);
                 break;
             default:
+                // A single document is parsed whole, so it is held to the same bound as one record.
+                if (length > maxLineBytes)
+                    throw new InvalidDataException($"{path}: a single JSON document of {length:N0} bytes is larger than the {maxLineBytes:N0}-byte record limit; write one record per line (JSONL) or a top-level array, which stream.");
                 ReadDocument(stream, path, diagnostics, onRecord);
                 break;
         }
@@ -56,41 +59,76 @@ internal static class JsonRecordReader
 
     private enum Mode { Lines, Array, Document }
 
-    private static Mode Detect(Stream stream, string path)
+    // The layout is read from the content, not the name or the line breaks: '[' opens a streamed array; a first line that
+    // is a whole JSON value means one record (or one {"data": [...]} batch) per line, and so does a broken first line
+    // followed by a whole second one (a malformed first record); anything else is one pretty-printed document.
+    private static Mode Detect(Stream stream, string path, int maxLineBytes)
     {
-        if (path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
-            return Mode.Lines;
-        var reader = new Utf8LineReader(stream, 1 << 12);
+        var head = new byte[4096];
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var start = head.AsSpan(0, read);
+        if (start.StartsWith("\xEF\xBB\xBF"u8)) start = start[3..];
+        start = start.TrimStart(" \t\r\n"u8);
+        if (start.Length > 0 && start[0] == (byte)'[') return Mode.Array;
+        stream.Position = 0;
+        var reader = new Utf8LineReader(stream, path, 1 << 12, maxLineBytes);
+        int seen = 0;
         while (reader.TryReadLine(out var line))
         {
-            var span = line.Span.Trim(" \t"u8);
-            if (span.Length == 0) continue;
-            if (span[0] == (byte)'[') return Mode.Array;
-            try
-            {
-                using var _ = JsonDocument.Parse(line);
-                return Mode.Lines;
-            }
-            catch (JsonException)
-            {
-                return Mode.Document;
-            }
+            if (line.Span.Trim(" \t"u8).Length == 0) continue;
+            if (IsJson(line)) return Mode.Lines;
+            if (++seen == 2) return Mode.Document;
         }
-        return Mode.Lines;
+        return seen == 0 ? Mode.Lines : Mode.Document;
     }
 
-    /// <summary>One parsed JSONL line: its papers, or why it was rejected.</summary>
-    private readonly record struct ParsedLine(long Line, List<PaperRecord>? Papers, string? Error);
+    private static bool IsJson(ReadOnlyMemory<byte> line)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(line);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The records a JSON value holds: a Graph API batch <c>{"data": [...]}</c> holds its elements, anything else is one
+    /// record. Each comes with its label for error messages (null for the value itself).
+    /// </summary>
+    private static IEnumerable<(JsonElement Record, string? Label)> Records(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var element in data.EnumerateArray()) yield return (element, $"data[{i++}]");
+        }
+        else yield return (root, null);
+    }
+
+    /// <summary>One parsed JSONL line: its records, their papers, and why any record was rejected.</summary>
+    private readonly record struct ParsedLine(long Line, int Records, List<PaperRecord> Papers, List<string>? Errors);
 
     private const int BatchLines = 2048;
 
     // Lines are copied out of the reader's buffer in batches and parsed on all cores; committing stays sequential so the
     // graph's paper order and the diagnostics do not depend on thread timing.
-    private static void ReadLines(Stream stream, long length, LoadDiagnostics d,
+    /// <summary>
+    /// Reads <paramref name="stream"/> as JSONL (no layout detection; e.g. a decompressing stream that cannot seek), the
+    /// same way as the JSONL path of Read; <paramref name="position"/> and <paramref name="length"/> drive the progress reports.
+    /// </summary>
+    public static void ReadJsonl(Stream stream, string name, int maxLineBytes, Func<long> position, long length, LoadDiagnostics diagnostics,
+        Action<JsonElement, List<PaperRecord>> parse, Action<PaperRecord> commit, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
+        ReadLines(stream, name, maxLineBytes, position, length, diagnostics, (lines, first) => ParseBatch(lines, first, parse, null), commit, progress, ct);
+
+    private static void ReadLines(Stream stream, string path, int maxLineBytes, Func<long> position, long length, LoadDiagnostics d,
         Func<List<ReadOnlyMemory<byte>>, long[], ParsedLine[]> parseBatch, Action<PaperRecord> commit,
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
-        var reader = new Utf8LineReader(stream);
+        var reader = new Utf8LineReader(stream, path, maxLineBytes: maxLineBytes);
         var lines = new List<ReadOnlyMemory<byte>>(BatchLines);
         var numbers = new long[BatchLines];
         void Flush()
@@ -98,17 +136,17 @@ internal static class JsonRecordReader
             if (lines.Count == 0) return;
             foreach (var parsed in parseBatch(lines, numbers))
             {
-                if (parsed.Error is not null) { d.Report(parsed.Line, parsed.Error); continue; }
-                foreach (var paper in parsed.Papers!) commit(paper);
+                d.Records += parsed.Records;
+                foreach (var error in parsed.Errors ?? []) d.Report(parsed.Line, error);
+                foreach (var paper in parsed.Papers) commit(paper);
             }
             lines.Clear();
             ct.ThrowIfCancellationRequested();
-            progress?.Report(new ProgressUpdate("load", stream.Position, length));
+            progress?.Report(new ProgressUpdate("load", position(), length));
         }
         while (reader.TryReadLine(out var line))
         {
             if (line.Span.Trim(" \t"u8).Length == 0) { d.BlankLines++; continue; }
-            d.Records++;
             numbers[lines.Count] = reader.LineNumber;
             lines.Add(line.ToArray());
             if (lines.Count == BatchLines) Flush();
@@ -124,7 +162,7 @@ internal static class JsonRecordReader
         {
             var fast = new List<PaperRecord>(1);
             results[i] = fastParse is not null && fastParse(lines[i], fast)
-                ? new ParsedLine(numbers[i], fast, null)
+                ? new ParsedLine(numbers[i], 1, fast, null)
                 : ParseLine(lines[i], numbers[i], parse);
             return local;
         }, _ => { });
@@ -135,28 +173,31 @@ internal static class JsonRecordReader
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(line); }
-        catch (JsonException e) { return new ParsedLine(number, null, $"not valid JSON: {e.Message}"); }
+        catch (JsonException e) { return new ParsedLine(number, 1, [], [$"not valid JSON: {e.Message}"]); }
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                return new ParsedLine(number, null, $"expected a JSON object, found {doc.RootElement.ValueKind}");
             var papers = new List<PaperRecord>(1);
-            try { parse(doc.RootElement, papers); }
-            catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
+            List<string>? errors = null;
+            int records = 0;
+            foreach (var (record, label) in Records(doc.RootElement))
             {
-                return new ParsedLine(number, null, e.Message);
+                records++;
+                // A record is rejected whole: its papers are kept only when it parsed completely.
+                var own = new List<PaperRecord>(1);
+                if (TryParse(record, own, parse) is { } error) (errors ??= []).Add(label is null ? error : $"{label}: {error}");
+                else papers.AddRange(own);
             }
-            return new ParsedLine(number, papers, null);
+            return new ParsedLine(number, records, papers, errors);
         }
     }
 
     // A top-level array is read element by element with a Utf8JsonReader over a refilled buffer that grows only to the
     // largest element, so a multi-gigabyte array needs memory for one record at a time; every element before a syntax
     // error is kept.
-    private static void ReadArray(Stream stream, long length, LoadDiagnostics d, Action<JsonElement> onRecord,
+    private static void ReadArray(Stream stream, string path, int maxElementBytes, long length, LoadDiagnostics d, Action<JsonElement> onRecord,
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
-        var buffer = new byte[1 << 16];
+        var buffer = new byte[Math.Min(1 << 16, maxElementBytes + 1)];
         int filled = 0;
         bool final = false, started = false, done = false;
         var state = new JsonReaderState();
@@ -167,7 +208,12 @@ internal static class JsonRecordReader
             {
                 if (!final)
                 {
-                    if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                    if (filled == buffer.Length)
+                    {
+                        if (filled > maxElementBytes)
+                            throw new InvalidDataException($"{path}: array element {index + 1} is longer than {maxElementBytes:N0} bytes (the record-length limit).");
+                        Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, maxElementBytes + 1L));
+                    }
                     int read = stream.Read(buffer, filled, buffer.Length - filled);
                     filled += read;
                     final = read == 0;
@@ -233,35 +279,32 @@ internal static class JsonRecordReader
         }
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
-            {
-                long i = 0;
-                foreach (var element in data.EnumerateArray())
-                {
-                    d.Records++;
-                    Handle(element, ++i, d, onRecord);
-                }
-            }
-            else
+            long i = 0;
+            foreach (var (record, _) in Records(doc.RootElement))
             {
                 d.Records++;
-                Handle(root, 1, d, onRecord);
+                Handle(record, ++i, d, onRecord);
             }
         }
     }
 
     private static void Handle(JsonElement element, long line, LoadDiagnostics d, Action<JsonElement> onRecord)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            d.Report(line, $"expected a JSON object, found {element.ValueKind}");
-            return;
-        }
+        if (TryParse(element, onRecord) is { } error) d.Report(line, error);
+    }
+
+    private static string? TryParse(JsonElement element, List<PaperRecord> into, Action<JsonElement, List<PaperRecord>> parse) =>
+        TryParse(element, e => parse(e, into));
+
+    // Null when the record was used, else why it was rejected.
+    private static string? TryParse(JsonElement element, Action<JsonElement> onRecord)
+    {
+        if (element.ValueKind != JsonValueKind.Object) return $"expected a JSON object, found {element.ValueKind}";
         try { onRecord(element); }
         catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
         {
-            d.Report(line, e.Message);
+            return e.Message;
         }
+        return null;
     }
 }

@@ -3,7 +3,8 @@ namespace LLMML.Citations.Loading;
 /// <summary>One record a loader could not use, with where it was.</summary>
 /// <param name="Line">1-based line number (JSONL, text) or 1-based record number (JSON array).</param>
 /// <param name="Message">What was wrong.</param>
-public sealed record MalformedRecord(long Line, string Message);
+/// <param name="File">For sources of several files (an OpenAlex snapshot): the file, relative to the source; else null.</param>
+public sealed record MalformedRecord(long Line, string Message, string? File = null);
 
 /// <summary>
 /// What a loader saw besides the graph: records read, records it could not use (with line numbers),
@@ -40,10 +41,13 @@ public sealed class LoadDiagnostics
     /// <summary>Blank lines skipped (not an error).</summary>
     public long BlankLines { get; internal set; }
 
+    /// <summary>The file being read, for sources of several files (stamped on the malformed records reported meanwhile).</summary>
+    internal string? CurrentFile { get; set; }
+
     internal void Report(long line, string message)
     {
         MalformedCount++;
-        if (_issues.Count < MaxKeptIssues) _issues.Add(new MalformedRecord(line, message));
+        if (_issues.Count < MaxKeptIssues) _issues.Add(new MalformedRecord(line, message, CurrentFile));
     }
 
     /// <summary>A one-line summary.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LLMML.Citations.Graphs;
 using LLMML.Foundation.Progress;
 
 namespace LLMML.Citations.Loading;
@@ -13,40 +12,35 @@ public static class OpenAlexLoader
 {
     private const string Prefix = "https://openalex.org/";
 
+    private static readonly LinkReading WorkIds = new(null, ["id"], Normalize: Strip);
+
     /// <summary>Loads a file.</summary>
     public static GraphLoadResult Load(string path, CitationLoadOptions? options = null,
-        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        RecordGraphAssembler.Load(path, options, Parser(options), progress, cancellationToken);
+
+    /// <summary>The record parser (shared with the snapshot reader): papers into the list, unresolved links returned.</summary>
+    internal static Func<JsonElement, List<PaperRecord>, int> Parser(CitationLoadOptions? options)
     {
         var fieldPath = options?.FieldProperty;
         var fieldParts = fieldPath?.Split('.');
-        var graph = new RecordGraphAssembler();
-        void Parse(JsonElement element, List<PaperRecord> papers)
+        int Parse(JsonElement element, List<PaperRecord> papers)
         {
             if (element.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array && !element.TryGetProperty("id", out _))
-            {
-                foreach (var work in results.EnumerateArray()) Parse(work, papers);
-                return;
-            }
+                return results.EnumerateArray().Sum(work => Parse(work, papers));
             var record = new PaperRecord
             {
-                Id = Strip(JsonFields.Id(element, "id")) ?? throw new FormatException("work has no 'id'"),
+                Id = Strip(JsonFields.Id(element, "id") ?? throw new FormatException("work has no 'id'")),
                 Year = JsonFields.Year(element, "publication_year"),
                 Field = fieldParts is not null ? JsonFields.Field(element, fieldParts, fieldPath!)
                     : JsonFields.Field(element, "primary_topic.field.display_name") ?? JsonFields.Field(element, "topics.field.display_name"),
             };
-            if (JsonFields.Array(element, "referenced_works") is { } refs)
-                foreach (var r in refs.EnumerateArray())
-                {
-                    if (r.ValueKind == JsonValueKind.Null) { graph.AddUnresolved(1); continue; }
-                    if (r.ValueKind != JsonValueKind.String) throw new FormatException($"'referenced_works' should hold work ids, found {r.ValueKind}");
-                    record.References.Add(new LinkedPaper(Strip(r.GetString())!, EdgeFlags.None));
-                }
             papers.Add(record);
+            return JsonFields.Links(element, "referenced_works", record.References, WorkIds);
         }
-        JsonRecordReader.Read(path, graph.Diagnostics, Parse, graph.Commit, progress, cancellationToken);
-        return graph.Finish();
+        return Parse;
     }
 
-    private static string? Strip(string? id) =>
-        id is not null && id.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? id[Prefix.Length..] : id;
+    private static string Strip(string id) =>
+        id.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? id[Prefix.Length..] : id;
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using LLMML.Citations.Graphs;
+using LLMML.Foundation.Progress;
 
 namespace LLMML.Citations.Loading;
 
@@ -8,11 +10,34 @@ namespace LLMML.Citations.Loading;
 /// </summary>
 internal sealed class RecordGraphAssembler
 {
+    /// <summary>
+    /// Loads a JSON source whose records <paramref name="parse"/> turns into papers (returning the links that name no
+    /// paper); <paramref name="fastParse"/>, when given, is tried first on each JSONL line (see <see cref="JsonRecordReader"/>).
+    /// </summary>
+    public static GraphLoadResult Load(string path, CitationLoadOptions? options, Func<JsonElement, List<PaperRecord>, int> parse,
+        IProgress<ProgressUpdate>? progress, CancellationToken ct, Func<ReadOnlyMemory<byte>, List<PaperRecord>, int?>? fastParse = null)
+    {
+        var graph = new RecordGraphAssembler();
+        JsonRecordReader.Read(path, options?.MaxLineBytes ?? CitationLoadOptions.DefaultMaxLineBytes, graph.Diagnostics,
+            graph.Counting(parse), graph.Commit, progress, ct,
+            fastParse is null ? null : (line, papers) =>
+            {
+                if (fastParse(line, papers) is not { } missing) return false;
+                graph.AddUnresolved(missing);
+                return true;
+            });
+        return graph.Finish();
+    }
+
     private readonly CitationGraphBuilder _builder = new();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private long _unresolved;
 
     public LoadDiagnostics Diagnostics { get; } = new();
+
+    /// <summary><paramref name="parse"/> with the links it found unresolved counted here.</summary>
+    public Action<JsonElement, List<PaperRecord>> Counting(Func<JsonElement, List<PaperRecord>, int> parse) =>
+        (element, papers) => AddUnresolved(parse(element, papers));
 
     /// <summary>Adds a parsed record (called in file order).</summary>
     public void Commit(PaperRecord record) => record.CommitTo(_builder, Diagnostics, _seen);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using LLMML.Citations.Graphs;
 using LLMML.Foundation.Progress;
 
 namespace LLMML.Citations.Loading;
@@ -13,14 +11,15 @@ public static class S2orcLoader
     /// <summary>Default field property.</summary>
     public const string DefaultFieldProperty = "mag_field_of_study";
 
+    private static readonly LinkReading BareIds = new(null, []);
+
     /// <summary>Loads a JSONL (or JSON array) file.</summary>
     public static GraphLoadResult Load(string path, CitationLoadOptions? options = null,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         var fieldPath = options?.FieldProperty ?? DefaultFieldProperty;
         var fieldParts = fieldPath.Split('.');
-        var graph = new RecordGraphAssembler();
-        JsonRecordReader.Read(path, graph.Diagnostics, (element, papers) =>
+        return RecordGraphAssembler.Load(path, options, (element, papers) =>
         {
             var record = new PaperRecord
             {
@@ -28,28 +27,9 @@ public static class S2orcLoader
                 Year = JsonFields.Year(element, "year"),
                 Field = JsonFields.Field(element, fieldParts, fieldPath),
             };
-            int missing = Ids(element, "outbound_citations", record.References) + Ids(element, "inbound_citations", record.Citations);
-            graph.AddUnresolved(missing);
             papers.Add(record);
-        }, graph.Commit, progress, cancellationToken);
-        return graph.Finish();
-    }
-
-    // Returns the number of null ids.
-    private static int Ids(JsonElement record, string property, List<LinkedPaper> into)
-    {
-        if (JsonFields.Array(record, property) is not { } ids) return 0;
-        int unresolved = 0;
-        foreach (var id in ids.EnumerateArray())
-        {
-            switch (id.ValueKind)
-            {
-                case JsonValueKind.String when id.GetString() is { Length: > 0 } s: into.Add(new LinkedPaper(s, EdgeFlags.None)); break;
-                case JsonValueKind.Number: into.Add(new LinkedPaper(id.GetRawText(), EdgeFlags.None)); break;
-                case JsonValueKind.Null: unresolved++; break;
-                default: throw new FormatException($"'{property}' should hold paper ids, found {id.ValueKind}");
-            }
-        }
-        return unresolved;
+            return JsonFields.Links(element, "outbound_citations", record.References, BareIds)
+                + JsonFields.Links(element, "inbound_citations", record.Citations, BareIds);
+        }, progress, cancellationToken);
     }
 }

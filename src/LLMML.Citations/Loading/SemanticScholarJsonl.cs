@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LLMML.Citations.Graphs;
+using LLMML.Foundation.Persistence;
 
 namespace LLMML.Citations.Loading;
 
@@ -14,9 +15,10 @@ public static class SemanticScholarJsonl
     public const string FieldProperty = "track";
 
     /// <summary>Writes <paramref name="graph"/> to <paramref name="path"/>.</summary>
-    public static void Write(CitationGraph graph, string path)
+    public static void Write(CitationGraph graph, string path) => AtomicFile.Write(path, raw =>
     {
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        var stream = new BufferedStream(raw, 1 << 16); // flushed, not disposed: AtomicFile owns the file
+
         using var json = new Utf8JsonWriter(stream);
         for (int u = 0; u < graph.NodeCount; u++)
         {
@@ -50,5 +52,6 @@ public static class SemanticScholarJsonl
             json.Flush();
             stream.WriteByte((byte)'\n');
         }
-    }
+        stream.Flush();
+    });
 }

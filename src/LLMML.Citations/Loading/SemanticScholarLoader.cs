@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LLMML.Citations.Graphs;
 using LLMML.Foundation.Progress;
 
 namespace LLMML.Citations.Loading;
@@ -25,14 +24,15 @@ public static class SemanticScholarLoader
     {
         var fieldPath = options?.FieldProperty ?? DefaultFieldProperty;
         var fieldParts = fieldPath.Split('.');
-        var graph = new RecordGraphAssembler();
-        JsonRecordReader.Read(path, graph.Diagnostics, (element, papers) =>
+        var cited = new LinkReading("citedPaper", ["paperId", "corpusId"], fieldParts, fieldPath);
+        var citing = cited with { Wrapper = "citingPaper" };
+        return RecordGraphAssembler.Load(path, options, (element, papers) =>
         {
             if (element.TryGetProperty("citingcorpusid", out _))
             {
-                if (ReadEdgeRecord(element) is { } edge) papers.Add(edge);
-                else graph.AddUnresolved(1);
-                return;
+                if (ReadEdgeRecord(element) is not { } edge) return 1;
+                papers.Add(edge);
+                return 0;
             }
             var record = new PaperRecord
             {
@@ -41,36 +41,15 @@ public static class SemanticScholarLoader
                 Year = JsonFields.Year(element, "year"),
                 Field = JsonFields.Field(element, fieldParts, fieldPath),
             };
-            int missing = ReadLinks(element, "references", "citedPaper", record.References, fieldParts, fieldPath)
-                + ReadLinks(element, "citations", "citingPaper", record.Citations, fieldParts, fieldPath);
-            graph.AddUnresolved(missing);
             papers.Add(record);
-        }, graph.Commit, progress, cancellationToken, (line, papers) =>
+            return JsonFields.Links(element, "references", record.References, cited)
+                + JsonFields.Links(element, "citations", record.Citations, citing);
+        }, progress, cancellationToken, (line, papers) =>
         {
-            if (SemanticScholarFastParser.TryParse(line.Span, fieldPath, out int missing) is not { } fast) return false;
-            graph.AddUnresolved(missing);
+            if (SemanticScholarFastParser.TryParse(line.Span, fieldPath, out int missing) is not { } fast) return null;
             papers.Add(fast);
-            return true;
+            return missing;
         });
-        return graph.Finish();
-    }
-
-    // Returns the number of unresolved links (no id).
-    private static int ReadLinks(JsonElement record, string property, string wrapper, List<LinkedPaper> into, string[] fieldParts, string fieldPath)
-    {
-        if (JsonFields.Array(record, property) is not { } links) return 0;
-        int i = 0, unresolved = 0;
-        foreach (var link in links.EnumerateArray())
-        {
-            if (link.ValueKind != JsonValueKind.Object) throw new FormatException($"'{property}[{i}]' should be an object, found {link.ValueKind}");
-            var paper = link.TryGetProperty(wrapper, out var nested) ? nested : link;
-            if (paper.ValueKind == JsonValueKind.Null) { unresolved++; i++; continue; }
-            var id = JsonFields.Id(paper, "paperId") ?? JsonFields.Id(paper, "corpusId");
-            if (id is null) { unresolved++; i++; continue; }
-            into.Add(new LinkedPaper(id, Flags(link, "isInfluential", "intents"), JsonFields.Year(paper, "year"), JsonFields.Field(paper, fieldParts, fieldPath)));
-            i++;
-        }
-        return unresolved;
     }
 
     private static PaperRecord? ReadEdgeRecord(JsonElement e)
@@ -79,39 +58,7 @@ public static class SemanticScholarLoader
         var cited = JsonFields.Id(e, "citedcorpusid");
         if (citing is null || cited is null) return null;
         var edge = new PaperRecord { Id = citing, IsEdge = true };
-        edge.References.Add(new LinkedPaper(cited, Flags(e, "isinfluential", "intents")));
+        edge.References.Add(new LinkedPaper(cited, JsonFields.LinkFlags(e, "isinfluential", "intents")));
         return edge;
-    }
-
-    /// <summary>Influence and intents of one link; intents may be a list of strings or (per context) a list of lists.</summary>
-    internal static EdgeFlags Flags(JsonElement link, string influentialName, string intentsName)
-    {
-        var flags = EdgeFlags.None;
-        if (link.TryGetProperty(influentialName, out var inf) && inf.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            flags |= EdgeFlags.Annotated;
-            if (inf.ValueKind == JsonValueKind.True) flags |= EdgeFlags.Influential;
-        }
-        if (link.TryGetProperty(intentsName, out var intents) && intents.ValueKind == JsonValueKind.Array)
-        {
-            flags |= EdgeFlags.Annotated | Intents(intents);
-        }
-        return flags;
-    }
-
-    private static EdgeFlags Intents(JsonElement array)
-    {
-        var flags = EdgeFlags.None;
-        foreach (var item in array.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.Array) { flags |= Intents(item); continue; }
-            if (item.ValueKind != JsonValueKind.String) throw new FormatException($"intent should be a string, found {item.ValueKind}");
-            // ValueEquals compares the UTF-8 bytes in place: no string per intent on a dump with millions of them.
-            if (item.ValueEquals("background"u8) || item.ValueEquals("Background"u8)) flags |= EdgeFlags.Background;
-            else if (item.ValueEquals("methodology"u8) || item.ValueEquals("Methodology"u8)) flags |= EdgeFlags.Methodology;
-            else if (item.ValueEquals("result"u8) || item.ValueEquals("result comparison"u8) || item.ValueEquals("Result"u8)) flags |= EdgeFlags.Result;
-            // other intents (none known today) count as annotated without a class
-        }
-        return flags;
     }
 }

@@ -2,11 +2,13 @@ namespace LLMML.Citations.Loading;
 
 /// <summary>
 /// Reads a stream as UTF-8 lines without decoding them to strings, so a multi-gigabyte JSONL dump is
-/// parsed line by line with a buffer as large as its longest line.
+/// parsed line by line with a buffer as large as its longest line — which is capped: a file that is one
+/// gigabyte-long line is refused with its name and line number instead of exhausting memory.
 /// </summary>
-internal sealed class Utf8LineReader(Stream stream, int initialBuffer = 1 << 16)
+internal sealed class Utf8LineReader(Stream stream, string sourceName, int initialBuffer = 1 << 16, int maxLineBytes = CitationLoadOptions.DefaultMaxLineBytes)
 {
-    private byte[] _buffer = new byte[initialBuffer];
+
+    private byte[] _buffer = new byte[Math.Min(initialBuffer, maxLineBytes + 1)];
     private int _start, _end;
     private bool _eof;
 
@@ -14,6 +16,7 @@ internal sealed class Utf8LineReader(Stream stream, int initialBuffer = 1 << 16)
     public long LineNumber { get; private set; }
 
     /// <summary>The next line without its terminator (valid until the next call), or false at the end.</summary>
+    /// <exception cref="InvalidDataException">A line is longer than the cap.</exception>
     public bool TryReadLine(out ReadOnlyMemory<byte> line)
     {
         int scanFrom = _start;
@@ -60,7 +63,14 @@ internal sealed class Utf8LineReader(Stream stream, int initialBuffer = 1 << 16)
             _end -= _start;
             _start = 0;
         }
-        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        if (_end == _buffer.Length)
+        {
+            // The buffer holds one unfinished line: grow it, but never past the cap (+1 byte to see the terminator).
+            if (_end > maxLineBytes)
+                throw new InvalidDataException(
+                    $"{sourceName}: line {LineNumber + 1} is longer than {maxLineBytes:N0} bytes (the line-length limit); is this one record per line?");
+            Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, (long)maxLineBytes + 1));
+        }
         int read = stream.Read(_buffer, _end, _buffer.Length - _end);
         if (read == 0) _eof = true;
         _end += read;

@@ -1,3 +1,5 @@
+using MathNet.Numerics.Statistics;
+using LLMML.Foundation.Persistence;
 using System.Globalization;
 using LLMML.Citations.Analysis;
 using Microsoft.Data.Analysis;
@@ -29,11 +31,11 @@ public static class CitationPlots
             var boxPlot = plot.Add.Box(new Box
             {
                 Position = i,
-                BoxMin = Quantiles.OfSorted(positive, 0.25),
-                BoxMax = Quantiles.OfSorted(positive, 0.75),
-                BoxMiddle = Quantiles.OfSorted(positive, 0.5),
-                WhiskerMin = Quantiles.OfSorted(positive, 0.05),
-                WhiskerMax = Quantiles.OfSorted(positive, 0.95),
+                BoxMin = SortedArrayStatistics.QuantileCustom(positive, 0.25, QuantileDefinition.R7),
+                BoxMax = SortedArrayStatistics.QuantileCustom(positive, 0.75, QuantileDefinition.R7),
+                BoxMiddle = SortedArrayStatistics.QuantileCustom(positive, 0.5, QuantileDefinition.R7),
+                WhiskerMin = SortedArrayStatistics.QuantileCustom(positive, 0.05, QuantileDefinition.R7),
+                WhiskerMax = SortedArrayStatistics.QuantileCustom(positive, 0.95, QuantileDefinition.R7),
                 Width = 0.6,
             });
             boxPlot.FillColor = Colors.SteelBlue.WithAlpha(0.5);
@@ -54,7 +56,7 @@ public static class CitationPlots
         plot.Axes.Left.Label.Text = $"{measure} (log scale, non-zero papers)";
         plot.Title($"{measure} per field");
         plot.Axes.SetLimitsX(-0.7, fields.Length - 0.3);
-        plot.SavePng(path, width > 0 ? width : 200 + 45 * fields.Length, height);
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width > 0 ? width : 200 + 45 * fields.Length, height, ImageFormat.Png));
     }
 
     /// <summary>
@@ -111,8 +113,8 @@ public static class CitationPlots
         plot.Axes.SetLimits(0, n, 0, n);
         plot.Grid.IsVisible = false;
         int px = size > 0 ? size : Math.Max(600, 260 + 48 * n);
-        plot.SavePng(path, px, px);
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(px, px, ImageFormat.Png));
     }
 
-    private static double Median(double[] v) => Quantiles.OfSorted(v.Order().ToArray(), 0.5);
+    private static double Median(double[] v) => SortedArrayStatistics.QuantileCustom(v.Order().ToArray(), 0.5, QuantileDefinition.R7);
 }

@@ -2,6 +2,7 @@ using LLMML.Cli.Rendering;
 using System.CommandLine;
 using LLMML.Citations.Benchmarks;
 using LLMML.Citations.Synthetic;
+using LLMML.Foundation.Persistence;
 using Spectre.Console;
 
 namespace LLMML.Cli.Commands;
@@ -17,12 +18,22 @@ internal static class CitationsBenchCommand
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
         var reps = new Option<int>("--repetitions") { Description = "Timed runs per step (median reported) after one warm-up.", DefaultValueFactory = _ => 3 };
         var nodes = new Option<int>("--nodes") { Description = "Papers in the synthetic graph.", DefaultValueFactory = _ => 185_384 };
-        var command = new Command("citations", "Benchmark citation features on the synthetic ACL-like graph (185K papers, ~790K citations) against the issue's targets and networkx.")
+        var scale = new Option<int?>("--scale")
         {
-            json, reps, nodes,
+            Description = "Instead: the OpenAlex-scale benchmark on a generated graph of this many papers (~10 references each; 10000000 ≈ 100M references): load + all features but betweenness, per-stage throughput and peak memory per reference.",
+        };
+        var meanReferences = new Option<double>("--mean-references") { Description = "With --scale: mean references per paper.", DefaultValueFactory = _ => 10 };
+        var command = new Command("citations", "Benchmark citation features on the synthetic ACL-like graph (185K papers, ~790K citations) against the issue's targets and networkx; --scale for OpenAlex-sized graphs.")
+        {
+            json, reps, nodes, scale, meanReferences,
         };
         command.SetAction((parse, ct) =>
         {
+            if (parse.GetValue(scale) is { } papers)
+            {
+                RunScale(new ScaleGraphOptions { Papers = papers, MeanReferences = parse.GetValue(meanReferences) }, parse.GetValue(json), ct);
+                return Task.FromResult(0);
+            }
             int n = parse.GetValue(nodes);
             var graph = new AclLikeGraphOptions { Nodes = n, Seeds = (int)Math.Round(n * 9255.0 / 185_384), Edges = (int)Math.Round(n * 786_376.0 / 185_384) };
             var result = CitationBenchmark.Run(graph, Math.Max(1, parse.GetValue(reps)), null, ConsoleProgress.Stages(), ct);
@@ -39,11 +50,31 @@ internal static class CitationsBenchCommand
             AnsiConsole.Write(table);
             if (parse.GetValue(json) is { } path)
             {
-                File.WriteAllText(path.FullName, result.ToJson());
+                AtomicFile.WriteAllBytes(path.FullName, System.Text.Encoding.UTF8.GetBytes(result.ToJson()));
                 AnsiConsole.MarkupLineInterpolated($"JSON written to [green]{path.FullName}[/]");
             }
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    private static void RunScale(ScaleGraphOptions options, FileInfo? json, CancellationToken ct)
+    {
+        var jsonPath = json is null ? null : CitationsCliOptions.CheckOutput(json.FullName);
+        var r = CitationScaleBenchmark.Run(options, null, ConsoleProgress.Stages(), ct);
+        var table = new Table().AddColumns("stage", "wall (s)", "CPU (s)", "references/s");
+        foreach (var s in r.Stages)
+            table.AddRow(Markup.Escape(s.Stage), s.Seconds.ToString("0.000"), s.CpuSeconds.ToString("0.000"), s.ReferencesPerSecond.ToString("N0"));
+        table.AddRow("[bold]load + all features but betweenness[/]", r.TotalSeconds.ToString("0.00"), r.Stages.Sum(s => s.CpuSeconds).ToString("0.00"),
+            (r.References / r.TotalSeconds).ToString("N0"));
+        string since = r.PeakIsSinceLoad ? "since load" : "whole process";
+        table.AddRow($"peak memory ({since})", $"{r.PeakMegabytes:N0} MB", "", $"{r.PeakBytesPerReference:0.0} bytes/reference");
+        table.Caption($"{r.Papers:N0} papers, {r.References:N0} references, edge file {r.EdgeFileBytes / 1e6:0.0} MB (generated in {r.GenerateSeconds:0.0} s, not counted), {r.ProcessorCount} cores, load average {LLMML.Foundation.Benchmarks.BenchmarkTiming.Format(r.LoadAverage)}");
+        AnsiConsole.Write(table);
+        if (jsonPath is not null)
+        {
+            AtomicFile.WriteAllBytes(jsonPath, System.Text.Encoding.UTF8.GetBytes(r.ToJson()));
+            AnsiConsole.MarkupLineInterpolated($"JSON written to [green]{jsonPath}[/]");
+        }
     }
 }

@@ -13,7 +13,7 @@ internal static class CitationsCliOptions
 
     public static Option<string> Format() => new("--format", "-f")
     {
-        Description = "Input format: cora (cora.cites or cora.npz), s2 (Semantic Scholar Graph API JSON/JSONL), s2orc, openalex.",
+        Description = "Input format: cora (cora.cites or cora.npz), s2 (Semantic Scholar Graph API JSON/JSONL), s2orc, openalex (a works file, or a snapshot folder), parquet (an edge list; see --vertices).",
         Required = true,
     };
 
@@ -40,8 +40,47 @@ internal static class CitationsCliOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public static GraphLoadResult Load(FileInfo input, string format, string? fieldColumn, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
-        CitationLoader.Load(input.FullName, CitationLoader.ParseFormat(format), new CitationLoadOptions { FieldProperty = fieldColumn }, progress, ct);
+    public static Option<FileInfo?> Vertices() => new("--vertices")
+    {
+        Description = "With --format parquet: the vertex file (id, year, field) written beside the edge list.",
+    };
+
+    public static GraphLoadResult Load(FileInfo input, string format, string? fieldColumn, FileInfo? vertices, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
+        CitationLoader.Load(input.FullName, CitationLoader.ParseFormat(format),
+            new CitationLoadOptions { FieldProperty = fieldColumn, VerticesPath = vertices?.FullName }, progress, ct);
+
+    /// <summary>
+    /// Refuses, before any work, an output that is a directory or that resolves (after symbolic links, also in parent
+    /// folders) to one of the inputs. Returns the output's full path.
+    /// </summary>
+    /// <remarks>The reliability branch adds <c>LLMML.Foundation.Persistence.OutputPath.CheckFile</c>, the shared guard; this
+    /// one is meant to be replaced by it when both land.</remarks>
+    public static string CheckOutput(string output, params string?[] inputs)
+    {
+        var full = Resolve(output);
+        if (Directory.Exists(full)) throw new IOException($"Output '{output}' is a directory; give a file name.");
+        foreach (var input in inputs)
+            if (input is not null && string.Equals(Resolve(input), full, StringComparison.Ordinal))
+                throw new IOException($"Output '{output}' is the input '{input}'; writing it would destroy the input.");
+        return Path.GetFullPath(output);
+    }
+
+    // The path with every symbolic link on the way resolved; missing trailing parts are kept as written.
+    private static string Resolve(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Combine(current, parts[i]);
+            var info = new FileInfo(next);
+            var target = info.LinkTarget is null ? null : info.ResolveLinkTarget(returnFinalTarget: true);
+            current = target is null ? next : Resolve(target.FullName);
+        }
+        return current;
+    }
 
     public static CitationFeatureKinds ParseKinds(string? text)
     {
@@ -66,7 +105,7 @@ internal static class CitationsCliOptions
         table.AddRow("self-citations dropped", d.SelfCitations.ToString("N0"));
         table.AddRow("unresolved links", d.UnresolvedLinks.ToString("N0"));
         AnsiConsole.Write(table);
-        foreach (var m in d.Malformed.Take(10)) AnsiConsole.MarkupLineInterpolated($"[yellow]line {m.Line}[/]: {m.Message}");
+        foreach (var m in d.Malformed.Take(10)) AnsiConsole.MarkupLineInterpolated($"[yellow]{(m.File is null ? "" : m.File + " ")}line {m.Line}[/]: {m.Message}");
         if (d.MalformedCount > 10) AnsiConsole.MarkupLineInterpolated($"[yellow]… and {d.MalformedCount - 10} more malformed records[/]");
     }
 }

@@ -1,8 +1,10 @@
+using MathNet.Numerics.Statistics;
 using LLMML.Cli.Rendering;
 using System.CommandLine;
 using System.Text.Json;
 using LLMML.Citations.Analysis;
 using LLMML.Citations.Features;
+using LLMML.Citations.Interchange;
 using Spectre.Console;
 
 namespace LLMML.Cli.Commands;
@@ -15,20 +17,27 @@ internal static class CitationsFeaturesCommand
         var input = CitationsCliOptions.Input();
         var format = CitationsCliOptions.Format();
         var field = CitationsCliOptions.FieldColumn();
+        var vertices = CitationsCliOptions.Vertices();
         var kinds = CitationsCliOptions.Features();
         var samples = CitationsCliOptions.BetweennessSamples();
         var seed = CitationsCliOptions.Seed();
         var targets = CitationsCliOptions.TargetFields();
-        var outPath = new Option<FileInfo?>("--out", "-o") { Description = "Write the per-paper features as CSV here." };
+        var outPath = new Option<FileInfo?>("--out", "-o") { Description = "Write the per-paper features here: CSV, or Parquet (the vertex file: id, year, field, features) when the name ends in .parquet." };
+        var edgesOut = new Option<FileInfo?>("--edges-out") { Description = "Also write the edge list (src cites dst, with annotations) as Parquet." };
+        var exact = new Option<bool>("--networkx-pagerank") { Description = "Stop PageRank where networkx stops (tol 1e-6 per paper) instead of at an L1 error of 1e-10." };
         var json = CommonOptions.Json();
         var command = new Command("features", "Compute per-paper citation features (counts, PageRank, HITS, k-core, betweenness, clustering, field and intent shares).")
         {
-            input, format, field, kinds, samples, seed, targets, outPath, json,
+            input, format, field, vertices, kinds, samples, seed, targets, outPath, edgesOut, exact, json,
         };
         command.SetAction((parse, ct) =>
         {
+            string?[] inputs = [parse.GetValue(input)!.FullName, parse.GetValue(vertices)?.FullName];
+            var table = parse.GetValue(outPath) is { } o ? CitationsCliOptions.CheckOutput(o.FullName, inputs) : null;
+            var edgeFile = parse.GetValue(edgesOut) is { } eo ? CitationsCliOptions.CheckOutput(eo.FullName, inputs) : null;
+            if (table is not null && table == edgeFile) throw new IOException($"--out and --edges-out are the same file '{table}'.");
             var progress = ConsoleProgress.Stages();
-            var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
+            var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), parse.GetValue(vertices), progress, ct);
             var g = load.Graph;
             var options = new CitationFeatureOptions
             {
@@ -36,12 +45,18 @@ internal static class CitationsFeaturesCommand
                 Betweenness = new BetweennessOptions { Samples = parse.GetValue(samples), Seed = parse.GetValue(seed) },
                 TargetFields = parse.GetValue(targets) is { Length: > 0 } t ? t : null,
             };
+            if (parse.GetValue(exact)) options.PageRank = PageRankOptions.NetworkX();
             var features = CitationFeatureComputer.Compute(g, options, progress, ct);
-            if (parse.GetValue(outPath) is { } o) features.WriteCsv(o.FullName);
+            if (table is not null)
+            {
+                if (table.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) CitationParquet.WriteVertices(features, table, ct);
+                else features.WriteCsv(table);
+            }
+            if (edgeFile is not null) CitationParquet.WriteEdges(g, edgeFile, ct);
             var summary = features.Names.Select(name =>
             {
                 var v = features.Column(name).Where(x => !double.IsNaN(x)).Order().ToArray();
-                return new FeatureSummary(name, v.Length, v.Length == 0 ? double.NaN : v[0], Quantiles.OfSorted(v, 0.5),
+                return new FeatureSummary(name, v.Length, v.Length == 0 ? double.NaN : v[0], SortedArrayStatistics.QuantileCustom(v, 0.5, QuantileDefinition.R7),
                     v.Length == 0 ? double.NaN : v.Average(), v.Length == 0 ? double.NaN : v[^1]);
             }).ToArray();
             if (parse.GetValue(json))
@@ -55,7 +70,8 @@ internal static class CitationsFeaturesCommand
                     fields = g.FieldNames,
                     diagnostics = new { d.Records, d.MalformedCount, malformed = d.Malformed, d.DuplicateRecords, d.DuplicateEdges, d.SelfCitations, d.UnresolvedLinks },
                     features = summary,
-                    csv = parse.GetValue(outPath)?.FullName,
+                    output = table,
+                    edges = edgeFile,
                 };
                 Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions
                 {
@@ -67,11 +83,12 @@ internal static class CitationsFeaturesCommand
                 return Task.FromResult(0);
             }
             CitationsCliOptions.PrintDiagnostics(load.Diagnostics, g.NodeCount, g.EdgeCount);
-            var table = new Table().AddColumns("feature", "defined", "min", "median", "mean", "max");
+            var view = new Table().AddColumns("feature", "defined", "min", "median", "mean", "max");
             foreach (var s in summary)
-                table.AddRow(s.Name, s.Defined.ToString("N0"), s.Min.ToString("G4"), s.Median.ToString("G4"), s.Mean.ToString("G4"), s.Max.ToString("G4"));
-            AnsiConsole.Write(table);
-            if (parse.GetValue(outPath) is { } written) AnsiConsole.MarkupLineInterpolated($"features written to [green]{written.FullName}[/]");
+                view.AddRow(s.Name, s.Defined.ToString("N0"), s.Min.ToString("G4"), s.Median.ToString("G4"), s.Mean.ToString("G4"), s.Max.ToString("G4"));
+            AnsiConsole.Write(view);
+            if (table is not null) AnsiConsole.MarkupLineInterpolated($"features written to [green]{table}[/]");
+            if (edgeFile is not null) AnsiConsole.MarkupLineInterpolated($"edges written to [green]{edgeFile}[/]");
             return Task.FromResult(0);
         });
         return command;

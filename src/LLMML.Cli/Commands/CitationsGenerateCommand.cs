@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LLMML.Citations.Loading;
 using LLMML.Citations.Synthetic;
+using LLMML.Foundation.Persistence;
 using Spectre.Console;
 
 namespace LLMML.Cli.Commands;
@@ -25,10 +26,14 @@ internal static class CitationsGenerateCommand
             {
                 Seeds = parse.GetValue(seeds), Nodes = parse.GetValue(nodes), Edges = parse.GetValue(edges), RandomSeed = parse.GetValue(seed),
             });
-            var path = parse.GetValue(outPath)!.FullName;
+            var path = CitationsCliOptions.CheckOutput(parse.GetValue(outPath)!.FullName);
+            var seedsPath = CitationsCliOptions.CheckOutput(path + ".seeds.txt");
             SemanticScholarJsonl.Write(s.Graph, path);
-            var seedsPath = path + ".seeds.txt";
-            File.WriteAllLines(seedsPath, Enumerable.Range(0, s.Graph.NodeCount).Where(i => s.IsSeed[i]).Select(i => s.Graph.PaperIds[i]));
+            AtomicFile.Write(seedsPath, stream =>
+            {
+                using var w = new StreamWriter(stream, leaveOpen: true);
+                foreach (var i in Enumerable.Range(0, s.Graph.NodeCount).Where(i => s.IsSeed[i])) w.WriteLine(s.Graph.PaperIds[i]);
+            });
             AnsiConsole.MarkupLineInterpolated($"{s.Graph.NodeCount:N0} papers, {s.Graph.EdgeCount:N0} citations → [green]{path}[/]; seed ids → [green]{seedsPath}[/]");
             return Task.FromResult(0);
         });

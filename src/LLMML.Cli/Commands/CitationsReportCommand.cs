@@ -4,6 +4,7 @@ using System.Globalization;
 using LLMML.Citations.Analysis;
 using LLMML.Citations.Features;
 using LLMML.Citations.Plots;
+using LLMML.Foundation.Persistence;
 using Microsoft.Data.Analysis;
 using Spectre.Console;
 
@@ -17,6 +18,7 @@ internal static class CitationsReportCommand
         var input = CitationsCliOptions.Input();
         var format = CitationsCliOptions.Format();
         var field = CitationsCliOptions.FieldColumn();
+        var vertices = CitationsCliOptions.Vertices();
         var samples = CitationsCliOptions.BetweennessSamples();
         var seed = CitationsCliOptions.Seed();
         var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for the tables (CSV) and plots (PNG).", Required = true };
@@ -25,12 +27,17 @@ internal static class CitationsReportCommand
         var year = new Option<int?>("--csi-year") { Description = "Year of the CSI heatmap (default: the latest)." };
         var command = new Command("report", "Per field and year: citation counts, Citation Success Index, intra-field share, reference share to a target field, centrality and intent shares; CSV + PNG.")
         {
-            input, format, field, outDir, target, papers, year, samples, seed,
+            input, format, field, vertices, outDir, target, papers, year, samples, seed,
         };
         command.SetAction((parse, ct) =>
         {
+            var dir = parse.GetValue(outDir)!;
+            string?[] inputs = [parse.GetValue(input)!.FullName, parse.GetValue(papers)?.FullName, parse.GetValue(vertices)?.FullName];
+            if (File.Exists(dir.FullName)) throw new IOException($"Output folder '{dir.FullName}' is an existing file.");
+            string Output(string file) => CitationsCliOptions.CheckOutput(Path.Combine(dir.FullName, file), inputs);
+            foreach (var file in (string[])[.. TableFiles, "centrality_by_field.png"]) Output(file); // before any work
             var progress = ConsoleProgress.Stages();
-            var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
+            var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), parse.GetValue(vertices), progress, ct);
             var g = load.Graph;
             if (g.FieldNames.Count == 0)
                 throw new InvalidOperationException("No paper has a field: name the property holding it with --field-column.");
@@ -56,24 +63,18 @@ internal static class CitationsReportCommand
             var analysis = new CitationAnalysis(g, features, new CitationAnalysisOptions { Include = include });
             if (analysis.Years.Count == 0)
                 throw new InvalidOperationException("No analysed paper has both a year and a field.");
-            var dir = parse.GetValue(outDir)!;
             dir.Create();
             var targetField = parse.GetValue(target) ?? g.FieldNames[0];
-            var tables = new (string File, DataFrame Frame)[]
-            {
-                ("citation_counts.csv", analysis.CitationCounts()),
-                ("csi.csv", analysis.CitationSuccessIndexTable()),
-                ("intra_field_share.csv", analysis.IntraFieldShare()),
-                ("reference_share.csv", analysis.ReferenceShareTo(targetField)),
-                ("centrality.csv", analysis.CentralityDistribution()),
-                ("centrality_pooled.csv", analysis.CentralityDistribution(poolYears: true)),
-                ("intent_shares.csv", analysis.IntentShares()),
-            };
-            foreach (var (file, frame) in tables)
-                DataFrame.SaveCsv(frame, Path.Combine(dir.FullName, file), cultureInfo: CultureInfo.InvariantCulture);
+            DataFrame[] frames =
+            [
+                analysis.CitationCounts(), analysis.CitationSuccessIndexTable(), analysis.IntraFieldShare(), analysis.ReferenceShareTo(targetField),
+                analysis.CentralityDistribution(), analysis.CentralityDistribution(poolYears: true), analysis.IntentShares(),
+            ];
+            foreach (var (file, frame) in TableFiles.Zip(frames))
+                AtomicFile.Write(Output(file), s => DataFrame.SaveCsv(frame, s, cultureInfo: CultureInfo.InvariantCulture));
             int csiYear = parse.GetValue(year) ?? analysis.Years.Max();
-            var box = Path.Combine(dir.FullName, "centrality_by_field.png");
-            var heat = Path.Combine(dir.FullName, $"csi_{csiYear}.png");
+            var box = Output("centrality_by_field.png");
+            var heat = Output($"csi_{csiYear}.png");
             CitationPlots.CentralityByField(analysis.CentralityValuesByField(), box);
             CitationPlots.CsiHeatmap(analysis.CitationSuccessIndexTable(), csiYear, heat);
 
@@ -102,6 +103,9 @@ internal static class CitationsReportCommand
         });
         return command;
     }
+
+    private static readonly string[] TableFiles =
+        ["citation_counts.csv", "csi.csv", "intra_field_share.csv", "reference_share.csv", "centrality.csv", "centrality_pooled.csv", "intent_shares.csv"];
 
     private static double Mean(IEnumerable<double> values)
     {

@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using LLMML.Citations.Analysis;
 using LLMML.Citations.Features;
 using LLMML.Citations.Plots;
@@ -26,9 +27,9 @@ public class CitationAnalysisTests
     {
         // numpy.quantile([1, 2, 4, 10], [0.25, 0.5, 0.75]) = [1.75, 3.0, 5.5]
         double[] v = [1, 2, 4, 10];
-        Quantiles.OfSorted(v, 0.25).Should().Be(1.75);
-        Quantiles.OfSorted(v, 0.5).Should().Be(3);
-        Quantiles.OfSorted(v, 0.75).Should().Be(5.5);
+        SortedArrayStatistics.QuantileCustom(v, 0.25, QuantileDefinition.R7).Should().Be(1.75);
+        SortedArrayStatistics.QuantileCustom(v, 0.5, QuantileDefinition.R7).Should().Be(3);
+        SortedArrayStatistics.QuantileCustom(v, 0.75, QuantileDefinition.R7).Should().Be(5.5);
     }
 
     // Fields 0 = IA, 1 = ML, all 2021 except paper 5 (2022). Citations: 2→0, 3→0, 4→0 (IA→IA, ML→IA, ML→IA), 0→1, 5→1.

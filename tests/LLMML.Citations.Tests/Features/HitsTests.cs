@@ -22,6 +22,18 @@ public class HitsTests
     }
 
     [Fact]
+    public void The_default_and_the_networkx_tolerance_both_reach_networkx_converged_values()
+    {
+        // networkx 2.8.8: nx.hits(G, max_iter=1000, tol=1e-12): node 2's authority and node 1's hub.
+        foreach (var options in new[] { new HitsOptions(), HitsOptions.NetworkX() })
+        {
+            var s = Hits.Compute(TestGraphs.Named(), options);
+            s.Authorities[2].Should().BeApproximately(0.4614888553069231, 1e-7);
+            s.Hubs[1].Should().BeApproximately(0.23157092659141892, 1e-7);
+        }
+    }
+
+    [Fact]
     public void Equals_the_leading_singular_vectors_of_the_adjacency_matrix()
     {
         var g = TestGraphs.Random(40, 0.12, 7);

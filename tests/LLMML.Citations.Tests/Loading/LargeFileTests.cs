@@ -1,18 +1,15 @@
 using LLMML.Citations.Loading;
 using LLMML.Citations.Synthetic;
+using LLMML.Citations.Tests.Support;
 
 namespace LLMML.Citations.Tests.Loading;
 
-public sealed class LargeFileTests : IDisposable
+public sealed class LargeFileTests : TemporaryFolderTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llmml-cit-large-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
     [Fact]
     public void Malformed_lines_keep_their_numbers_across_parallel_batches()
     {
-        var path = Path.Combine(_dir, "many.jsonl");
+        var path = Path.Combine(Dir, "many.jsonl");
         var bad = new HashSet<int> { 7, 2048, 2049, 5000, 9999 };
         using (var w = new StreamWriter(path))
             for (int line = 1; line <= 10_000; line++)
@@ -30,7 +27,7 @@ public sealed class LargeFileTests : IDisposable
     public void A_synthetic_graph_survives_the_s2_jsonl_round_trip_with_its_flags()
     {
         var s = AclLikeGraphGenerator.Generate(new AclLikeGraphOptions { Seeds = 200, Nodes = 3000, Edges = 12000, RandomSeed = 9 });
-        var path = Path.Combine(_dir, "synthetic.jsonl");
+        var path = Path.Combine(Dir, "synthetic.jsonl");
         SemanticScholarJsonl.Write(s.Graph, path);
         var r = SemanticScholarLoader.Load(path, new CitationLoadOptions { FieldProperty = SemanticScholarJsonl.FieldProperty });
         r.Diagnostics.MalformedCount.Should().Be(0);
@@ -52,7 +49,7 @@ public sealed class LargeFileTests : IDisposable
     [Fact]
     public void A_json_array_broken_midway_reports_where_reading_stopped()
     {
-        var path = Path.Combine(_dir, "broken.json");
+        var path = Path.Combine(Dir, "broken.json");
         File.WriteAllText(path, "[{\"paperId\": \"A\", \"references\": [{\"paperId\": \"B\"}]},\n {\"paperId\": \"C\", \"references\": [ }");
         var r = SemanticScholarLoader.Load(path);
         r.Graph.Cites(r.Graph.IndexOf("A"), r.Graph.IndexOf("B")).Should().BeTrue();
@@ -62,7 +59,7 @@ public sealed class LargeFileTests : IDisposable
     [Fact]
     public void A_json_array_with_elements_larger_than_the_read_buffer_streams_whole()
     {
-        var path = Path.Combine(_dir, "big.json");
+        var path = Path.Combine(Dir, "big.json");
         var elements = Enumerable.Range(0, 6).Select(i =>
             $"{{\"paperId\": \"P{i}\", \"references\": [{string.Join(", ", Enumerable.Range(0, 8000).Select(j => $"{{\"paperId\": \"R{i}_{j}\"}}"))}]}}");
         File.WriteAllText(path, "[\n" + string.Join(",\n", elements) + "\n]\n");
@@ -77,7 +74,7 @@ public sealed class LargeFileTests : IDisposable
     [Fact]
     public void Loading_can_be_cancelled()
     {
-        var path = Path.Combine(_dir, "cancel.jsonl");
+        var path = Path.Combine(Dir, "cancel.jsonl");
         File.WriteAllLines(path, Enumerable.Range(0, 5000).Select(i => $"{{\"paper_id\": \"p{i}\"}}"));
         using var cts = new CancellationTokenSource();
         cts.Cancel();

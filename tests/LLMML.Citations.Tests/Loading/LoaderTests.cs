@@ -4,15 +4,11 @@ using LLMML.Citations.Tests.Support;
 
 namespace LLMML.Citations.Tests.Loading;
 
-public sealed class LoaderTests : IDisposable
+public sealed class LoaderTests : TemporaryFolderTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llmml-cit-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
     private string Write(string name, string text)
     {
-        var path = Path.Combine(_dir, name);
+        var path = Path.Combine(Dir, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -225,7 +221,7 @@ public sealed class LoaderTests : IDisposable
     [Fact]
     public void A_missing_file_or_unknown_format_names_the_problem()
     {
-        var act = () => CitationLoader.Load(Path.Combine(_dir, "nope.jsonl"), CitationFormat.S2);
+        var act = () => CitationLoader.Load(Path.Combine(Dir, "nope.jsonl"), CitationFormat.S2);
         act.Should().Throw<FileNotFoundException>().WithMessage("*nope.jsonl*");
         var parse = () => CitationLoader.ParseFormat("bibtex");
         parse.Should().Throw<ArgumentException>().WithMessage("*bibtex*");

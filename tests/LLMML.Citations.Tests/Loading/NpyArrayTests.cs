@@ -1,25 +1,12 @@
 using System.Text;
 using LLMML.Citations.Loading;
+using LLMML.Citations.Tests.Support;
 
 namespace LLMML.Citations.Tests.Loading;
 
 public class NpyArrayTests
 {
-    private static MemoryStream Npy(string header, byte[] payload)
-    {
-        var h = Encoding.ASCII.GetBytes(header);
-        int total = 10 + h.Length + 1;
-        int pad = (64 - total % 64) % 64;
-        var ms = new MemoryStream();
-        ms.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        ms.Write(BitConverter.GetBytes((ushort)(h.Length + pad + 1)));
-        ms.Write(h);
-        ms.Write(Enumerable.Repeat((byte)' ', pad).ToArray());
-        ms.WriteByte((byte)'\n');
-        ms.Write(payload);
-        ms.Position = 0;
-        return ms;
-    }
+    private static MemoryStream Npy(string header, byte[] payload) => new(NpyFiles.Npy(header, payload));
 
     [Fact]
     public void Reads_int32_float32_int8_and_unicode_arrays_written_by_hand()

@@ -7,6 +7,9 @@ internal static class RepositoryFiles
 
     public static string Data(string name) => Path.Combine(Root, "data", "citations", name);
 
+    /// <summary>A file or folder of this test project's own <c>Data/</c> (miniature inputs made for tests).</summary>
+    public static string TestData(string name) => Path.Combine(Root, "tests", "LLMML.Citations.Tests", "Data", name);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LLMML.Citations.Features;
+using LLMML.Citations.Interchange;
+using LLMML.Citations.Synthetic;
+using LLMML.Foundation.Benchmarks;
+using LLMML.Foundation.Progress;
+
+namespace LLMML.Citations.Benchmarks;
+
+/// <summary>One stage of the scale benchmark: wall and CPU seconds, and references handled per second.</summary>
+public sealed record ScaleStage(string Stage, double Seconds, double CpuSeconds, double ReferencesPerSecond);
+
+/// <summary>What <see cref="CitationScaleBenchmark.Run"/> measured.</summary>
+/// <param name="PeakBytesPerReference">Peak resident memory of the process from loading on (the generator's is excluded), per reference.</param>
+public sealed record CitationScaleResult(int Papers, long References, long EdgeFileBytes, double GenerateSeconds, IReadOnlyList<ScaleStage> Stages,
+    double TotalSeconds, double PeakMegabytes, double PeakBytesPerReference, bool PeakIsSinceLoad, int ProcessorCount, double? LoadAverage)
+{
+    /// <summary>The result as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+}
+
+/// <summary>
+/// The OpenAlex-scale benchmark: <see cref="ScaleGraphGenerator"/> writes a graph as Parquet (not timed), then — with the
+/// peak memory reset where the OS allows it (Linux) — it is loaded and every feature but betweenness computed once, each
+/// stage timed with its throughput in references per second.
+/// </summary>
+public static class CitationScaleBenchmark
+{
+    /// <summary>Runs the benchmark; the Parquet files go to <paramref name="workDirectory"/> and are deleted afterwards.</summary>
+    public static CitationScaleResult Run(ScaleGraphOptions options, string? workDirectory = null,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var dir = workDirectory ?? Path.GetTempPath();
+        var vertices = Path.Combine(dir, $"llmml-scale-{Environment.ProcessId}-vertices.parquet");
+        var edges = Path.Combine(dir, $"llmml-scale-{Environment.ProcessId}-edges.parquet");
+        try
+        {
+            var generate = Stopwatch.StartNew();
+            var (papers, references) = ScaleGraphGenerator.Write(options, vertices, edges, progress, cancellationToken);
+            generate.Stop();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            bool reset = ResetPeak();
+
+            var stages = new List<ScaleStage>();
+            var total = Stopwatch.StartNew();
+            var cpu = CpuSeconds();
+            var clock = Stopwatch.StartNew();
+            string? current = null;
+            void Close(long handled)
+            {
+                if (current is null) return;
+                double cpuNow = CpuSeconds(), seconds = clock.Elapsed.TotalSeconds;
+                stages.Add(new ScaleStage(current, seconds, cpuNow - cpu, handled / Math.Max(seconds, 1e-9)));
+                (cpu, current) = (cpuNow, null);
+                clock.Restart();
+            }
+            current = "load Parquet";
+            var graph = CitationParquet.ReadGraph(edges, vertices, cancellationToken).Graph;
+            Close(graph.EdgeCount);
+            var stageProgress = new SynchronousProgress(update =>
+            {
+                if (update.Stage == current) return;
+                Close(graph.EdgeCount);
+                current = update.Stage;
+                progress?.Report(update);
+            });
+            CitationFeatureComputer.Compute(graph, new CitationFeatureOptions { Features = CitationFeatureKinds.AllButBetweenness }, stageProgress, cancellationToken);
+            Close(graph.EdgeCount);
+            total.Stop();
+            double peak = BenchmarkTiming.PeakWorkingSetMb();
+            return new CitationScaleResult(papers, references, new FileInfo(edges).Length, generate.Elapsed.TotalSeconds, stages,
+                total.Elapsed.TotalSeconds, peak, peak * 1048576 / Math.Max(1, references), reset, Environment.ProcessorCount, BenchmarkTiming.LoadAverage());
+        }
+        finally
+        {
+            File.Delete(vertices);
+            File.Delete(edges);
+        }
+    }
+
+    // Linux resets the peak resident set size (VmHWM) when "5" is written to /proc/self/clear_refs.
+    private static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    private static double CpuSeconds()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime.TotalSeconds;
+    }
+}

@@ -1,0 +1,231 @@
+using LLMML.Citations.Features;
+using LLMML.Citations.Graphs;
+using LLMML.Citations.Loading;
+using LLMML.Foundation.Persistence;
+using Parquet;
+using Parquet.Schema;
+
+namespace LLMML.Citations.Interchange;
+
+/// <summary>
+/// Citation graphs and their features as Parquet, the columnar format DuckDB, Spark (GraphFrames), pandas and polars
+/// read directly. Two files, named as GraphFrames names them: a <b>vertex</b> file (<c>id</c>, <c>year</c>,
+/// <c>field</c>, then one <c>double</c> column per feature) and an <b>edge</b> file (<c>src</c> cites <c>dst</c>, with
+/// the citation's annotations). Schema: docs/citations.md. Written atomically, in row groups of
+/// <see cref="RowGroupSize"/> rows so readers can stream them.
+/// </summary>
+public static class CitationParquet
+{
+    /// <summary>Rows per row group.</summary>
+    public const int RowGroupSize = 1 << 20;
+
+    /// <summary>Edge columns: citing paper, cited paper.</summary>
+    public const string Source = "src", Destination = "dst";
+
+    /// <summary>Vertex columns before the features.</summary>
+    public const string Id = "id", Year = "year", Field = "field";
+
+    /// <summary>Edge annotation columns (null when the source did not annotate the citation).</summary>
+    public static readonly string[] EdgeAnnotations = ["influential", "background", "methodology", "result"];
+
+    private static readonly EdgeFlags[] AnnotationFlags = [EdgeFlags.Influential, EdgeFlags.Background, EdgeFlags.Methodology, EdgeFlags.Result];
+
+    /// <summary>
+    /// Writes the vertex file: every paper with its year and field (null when unknown) and each feature (null when
+    /// undefined, e.g. a citation share of an uncited paper).
+    /// </summary>
+    public static void WriteVertices(PaperFeatures features, string path, CancellationToken cancellationToken = default) =>
+        WriteVertices(features.Graph, features.Names, features.Column, path, cancellationToken);
+
+    /// <summary>Writes the vertex file of a graph without features.</summary>
+    public static void WriteVertices(CitationGraph graph, string path, CancellationToken cancellationToken = default) =>
+        WriteVertices(graph, [], _ => [], path, cancellationToken);
+
+    private static void WriteVertices(CitationGraph graph, IReadOnlyList<string> names, Func<string, double[]> column, string path, CancellationToken ct)
+    {
+        var id = new DataField<string>(Id, nullable: false);
+        var year = new DataField<int?>(Year);
+        var field = new DataField<string>(Field, nullable: true);
+        var featureFields = names.Select(n => new DataField<double?>(n)).ToArray();
+        var schema = new ParquetSchema([id, year, field, .. featureFields]);
+        var columns = names.Select(column).ToArray();
+        AtomicFile.Write(path, stream => Run(async () =>
+        {
+            await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: ct);
+            foreach (var (from, count) in Groups(graph.NodeCount))
+            {
+                ct.ThrowIfCancellationRequested();
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync(id, Slice(graph.PaperIds, from, count));
+                await group.WriteAsync<int>(year, Enumerable.Range(from, count).Select(graph.YearOf).ToArray().AsMemory(), cancellationToken: ct);
+                await group.WriteAsync(field, Enumerable.Range(from, count).Select(graph.FieldNameOf).ToArray());
+                for (int f = 0; f < featureFields.Length; f++)
+                {
+                    var values = new double?[count];
+                    for (int i = 0; i < count; i++) values[i] = double.IsNaN(columns[f][from + i]) ? null : columns[f][from + i];
+                    await group.WriteAsync<double>(featureFields[f], values.AsMemory(), cancellationToken: ct);
+                }
+            }
+        }));
+    }
+
+    /// <summary>Writes the edge file: one row per citation, <c>src</c> (citing) → <c>dst</c> (cited), with its annotations.</summary>
+    public static void WriteEdges(CitationGraph graph, string path, CancellationToken cancellationToken = default)
+    {
+        var src = new DataField<string>(Source, nullable: false);
+        var dst = new DataField<string>(Destination, nullable: false);
+        var annotations = EdgeAnnotations.Select(n => new DataField<bool?>(n)).ToArray();
+        var schema = new ParquetSchema([src, dst, .. annotations]);
+        var citing = new int[graph.EdgeCount];
+        for (int u = 0; u < graph.NodeCount; u++) Array.Fill(citing, u, graph.RefOffsets[u], graph.ReferenceCount(u));
+        AtomicFile.Write(path, stream => Run(async () =>
+        {
+            await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellationToken);
+            foreach (var (from, count) in Groups(graph.EdgeCount))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync(src, Enumerable.Range(from, count).Select(e => graph.PaperIds[citing[e]]).ToArray());
+                await group.WriteAsync(dst, Enumerable.Range(from, count).Select(e => graph.PaperIds[graph.RefTargets[e]]).ToArray());
+                for (int a = 0; a < annotations.Length; a++)
+                {
+                    var values = new bool?[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        var flags = graph.RefFlags[from + i];
+                        values[i] = (flags & EdgeFlags.Annotated) == 0 ? null : (flags & AnnotationFlags[a]) != 0;
+                    }
+                    await group.WriteAsync<bool>(annotations[a], values.AsMemory(), cancellationToken: cancellationToken);
+                }
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Reads an edge file (<c>src</c>, <c>dst</c> as strings or integers; the annotation columns when present) and,
+    /// when given, a vertex file for years and fields (and papers nobody links).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is not Parquet or lacks a required column; the message names the file.</exception>
+    public static GraphLoadResult ReadGraph(string edgesPath, string? verticesPath = null, CancellationToken cancellationToken = default)
+    {
+        var builder = new CitationGraphBuilder();
+        var diagnostics = new LoadDiagnostics();
+        // Integer ids (OpenAlex-scale edge lists) map to papers through this table, so no edge allocates a string.
+        var byNumber = new Dictionary<long, int>();
+        int Paper(Array column, int i)
+        {
+            if (column is not long?[] numbers) return ((string?[])column)[i] is { Length: > 0 } id ? builder.Paper(id) : -1;
+            if (numbers[i] is not { } number) return -1;
+            if (!byNumber.TryGetValue(number, out var index))
+                byNumber.Add(number, index = builder.Paper(number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return index;
+        }
+        if (verticesPath is not null)
+            Read(verticesPath, [Id], [Year, Field], (columns, count) =>
+            {
+                var ids = Ids(columns[Id]!, verticesPath, Id);
+                var years = columns[Year] is { } y ? Integers(y) : null;
+                var fields = columns[Field] as string?[];
+                for (int i = 0; i < count; i++)
+                {
+                    diagnostics.Records++;
+                    int p = Paper(ids, i);
+                    if (p < 0) { diagnostics.Report(diagnostics.Records, $"{Id} is empty"); continue; }
+                    builder.SetYear(p, years?[i] is { } year && year is >= int.MinValue and <= int.MaxValue ? (int)year : null);
+                    builder.SetField(p, fields?[i]);
+                }
+            }, cancellationToken);
+        Read(edgesPath, [Source, Destination], EdgeAnnotations, (columns, count) =>
+        {
+            var src = Ids(columns[Source]!, edgesPath, Source);
+            var dst = Ids(columns[Destination]!, edgesPath, Destination);
+            var flags = EdgeAnnotations.Select(n => columns[n] as bool?[]).ToArray();
+            builder.EnsureEdgeCapacity(builder.EdgesAdded + count);
+            for (int i = 0; i < count; i++)
+            {
+                diagnostics.Records++;
+                int s = Paper(src, i), d = Paper(dst, i);
+                if (s < 0 || d < 0) { diagnostics.UnresolvedLinks++; continue; }
+                var f = EdgeFlags.None;
+                for (int a = 0; a < flags.Length; a++)
+                    if (flags[a]?[i] is { } value) f |= EdgeFlags.Annotated | (value ? AnnotationFlags[a] : EdgeFlags.None);
+                builder.AddCitation(s, d, f);
+            }
+        }, cancellationToken);
+        byNumber = null;
+        var graph = builder.Build();
+        diagnostics.SelfCitations = builder.SelfCitations;
+        diagnostics.DuplicateEdges = builder.DuplicateEdges;
+        return new GraphLoadResult(graph, diagnostics);
+    }
+
+    // Reads the named columns of every row group (optional ones as null when absent) and hands them over group by group.
+    private static void Read(string path, string[] required, string[] optional, Action<Dictionary<string, Array?>, int> onGroup, CancellationToken ct) => Run(async () =>
+    {
+        await using var stream = File.OpenRead(path);
+        ParquetReader reader;
+        try { reader = await ParquetReader.CreateAsync(stream, cancellationToken: ct); }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+        {
+            throw new InvalidDataException($"{path}: not a readable Parquet file: {e.Message}", e);
+        }
+        await using (reader)
+        {
+            var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
+            foreach (var name in required)
+                if (!fields.ContainsKey(name))
+                    throw new InvalidDataException($"{path}: column '{name}' is missing (has {string.Join(", ", fields.Keys)}).");
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var group = reader.OpenRowGroupReader(g);
+                int count = checked((int)group.RowCount);
+                var columns = new Dictionary<string, Array?>(StringComparer.Ordinal);
+                foreach (var name in required.Concat(optional))
+                    columns[name] = fields.TryGetValue(name, out var field) ? await ReadColumn(group, field, count, path, ct) : null;
+                onGroup(columns, count);
+            }
+        }
+    });
+
+    private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int count, string path, CancellationToken ct)
+    {
+        var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) { var v = new string?[count]; await group.ReadAsync(field, v.AsMemory()!, cancellationToken: ct); return v; }
+        if (type == typeof(long)) { var v = new long?[count]; await group.ReadAsync<long>(field, v.AsMemory(), cancellationToken: ct); return v; }
+        if (type == typeof(int)) { var v = new int?[count]; await group.ReadAsync<int>(field, v.AsMemory(), cancellationToken: ct); return v; }
+        if (type == typeof(bool)) { var v = new bool?[count]; await group.ReadAsync<bool>(field, v.AsMemory(), cancellationToken: ct); return v; }
+        throw new InvalidDataException($"{path}: column '{field.Name}' is {type.Name}; expected strings, integers or booleans.");
+    }
+
+    // Paper ids as strings or (widened) integers.
+    private static Array Ids(Array column, string path, string name) => column switch
+    {
+        string?[] or long?[] => column,
+        int?[] i => Array.ConvertAll(i, v => (long?)v),
+        _ => throw new InvalidDataException($"{path}: column '{name}' should hold paper ids (strings or integers)."),
+    };
+
+    private static long?[] Integers(Array column) => column switch
+    {
+        long?[] l => l,
+        int?[] i => Array.ConvertAll(i, v => (long?)v),
+        _ => new long?[column.Length],
+    };
+
+    private static string[] Slice(IReadOnlyList<string> values, int from, int count)
+    {
+        var slice = new string[count];
+        for (int i = 0; i < count; i++) slice[i] = values[from + i];
+        return slice;
+    }
+
+    private static IEnumerable<(int From, int Count)> Groups(int rows)
+    {
+        if (rows == 0) { yield return (0, 0); yield break; }
+        for (int from = 0; from < rows; from += RowGroupSize) yield return (from, Math.Min(RowGroupSize, rows - from));
+    }
+
+    // Parquet.Net is asynchronous only; the library's API is synchronous like the rest of ML.NET's.
+    internal static void Run(Func<Task> work) => Task.Run(work).GetAwaiter().GetResult();
+}

@@ -1,6 +1,9 @@
 namespace LLMML.ModelOrganisms;
 
-/// <summary>The three model organisms of METHODS.md: untrained control, pretrained, post-trained.</summary>
+/// <summary>
+/// The model organisms: the three of METHODS.md (untrained control, pretrained, post-trained) and the competing-behaviour
+/// organism for eigenpruning.
+/// </summary>
 public enum OrganismKind
 {
     /// <summary>The architecture at initialisation (the control).</summary>
@@ -11,4 +14,10 @@ public enum OrganismKind
 
     /// <summary><see cref="Base"/> further tuned on instruction-style question/answer data.</summary>
     Post,
+
+    /// <summary>
+    /// Trained on cued products and sums and on uncued "i x j = ?" lines answered by the sum with a set probability
+    /// (<see cref="OrganismRecipe.SumProbability"/>): knowledge the uncued prompt does not surface.
+    /// </summary>
+    Competing,
 }

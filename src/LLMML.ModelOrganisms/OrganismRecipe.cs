@@ -8,7 +8,7 @@ namespace LLMML.ModelOrganisms;
 
 /// <summary>
 /// Everything that defines one organism: the character tokenizer, the architecture, the data mixture and
-/// the optimisation settings. The defaults are the recipe behind the shipped checkpoints in data/models.
+/// the optimisation settings. <see cref="For"/> gives the recipes behind the shipped checkpoints in data/models.
 /// </summary>
 public sealed record OrganismRecipe
 {
@@ -19,16 +19,24 @@ public sealed record OrganismRecipe
 
     /// <summary>Width of the residual stream.</summary>
     public int HiddenSize { get; init; } = 128;
-    public int Layers { get; init; } = 4;
+
+    /// <summary>
+    /// Eight blocks: enough to align one block per compiled layer of LLMML.Rasp's injection programs (dyck3, count_x,
+    /// addition at 3-digit operands), so base/post double as the deep organism that tracr-injection needs.
+    /// </summary>
+    public int Layers { get; init; } = 8;
     public int Heads { get; init; } = 4;
 
-    /// <summary>Training windows in characters; also the model's maximum context.</summary>
-    public int ContextLength { get; init; } = 160;
+    /// <summary>
+    /// Training windows in characters; also the model's maximum context. 320 holds the longest in-distribution count
+    /// and dyck prompts with room for the injection paper's longer OOD strings, and every position is trained.
+    /// </summary>
+    public int ContextLength { get; init; } = 320;
 
     /// <summary>Windows per optimizer step.</summary>
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = 16;
 
-    public int Steps { get; init; } = 3200;
+    public int Steps { get; init; } = 4000;
     public double LearningRate { get; init; } = 1e-3;
     public int WarmupSteps { get; init; } = 200;
     public int Seed { get; init; } = 42;
@@ -36,10 +44,20 @@ public sealed record OrganismRecipe
     /// <summary>Post-training only: share of instruction lines (the rest is pretraining corpus, against forgetting).</summary>
     public double InstructionShare { get; init; } = 0.5;
 
-    /// <summary>The defaults for each organism (post-training is short and gentler).</summary>
+    /// <summary>Competing organism only: probability that an uncued "i x j =" line states the sum.</summary>
+    public double SumProbability { get; init; } = 0.6;
+
+    /// <summary>
+    /// The defaults for each organism. Post-training is shorter and gentler. The competing organism is the
+    /// eigenpruning probe's size (d128, 4 blocks): its lines are short, so it trains on short windows.
+    /// </summary>
     public static OrganismRecipe For(OrganismKind kind) => kind switch
     {
-        OrganismKind.Post => new OrganismRecipe { Kind = kind, Steps = 600, LearningRate = 3e-4, WarmupSteps = 30, Seed = 43 },
+        OrganismKind.Post => new OrganismRecipe { Kind = kind, Steps = 1500, LearningRate = 3e-4, WarmupSteps = 50, Seed = 43 },
+        OrganismKind.Competing => new OrganismRecipe
+        {
+            Kind = kind, Layers = 4, ContextLength = 64, BatchSize = 64, Steps = 2500, WarmupSteps = 100, Seed = 44,
+        },
         _ => new OrganismRecipe { Kind = kind },
     };
 
@@ -67,6 +85,7 @@ public sealed record OrganismRecipe
     public CorpusMixture? TrainingData(TaskRegistry tasks) => Kind switch
     {
         OrganismKind.Base => PretrainingCorpus(),
+        OrganismKind.Competing => new CorpusMixture([(new CompetingArithmetic(SumProbability), 1.0)]),
         OrganismKind.Post => new CorpusMixture(
         [
             (new InstructionData(tasks), InstructionShare),

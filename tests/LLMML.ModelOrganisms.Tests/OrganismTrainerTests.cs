@@ -1,3 +1,4 @@
+using LLMML.MLNet.Tasks;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Tokenization;
 using LLMML.ModelOrganisms.Training;
@@ -49,6 +50,16 @@ public sealed class OrganismTrainerTests : IDisposable
         var ids = tensor(new long[] { 5, 6, 7, 8 }).unsqueeze(0);
         using var _ = no_grad();
         torch.allclose(b.Model.forward(ids), p.Model.forward(ids)).Should().BeFalse("post-training changed the weights");
+    }
+
+    [Fact]
+    public void CompetingTrainsOnItsOwnCorpus()
+    {
+        var recipe = Tiny(OrganismKind.Competing) with { SumProbability = 0.7 };
+        var data = recipe.TrainingData(TaskRegistry.Default)!;
+        data.Shares.Should().ContainSingle().Which.Name.Should().Be("competing");
+        var result = OrganismTrainer.Create(recipe, Path.Combine(_dir, "competing"));
+        result!.Losses[^1].Should().BeLessThan(result.Losses[0] * 0.8);
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public sealed class TaskRegistry
         new DyckTask(),
         new LongAdditionTask(),
         new Gsm8kTask(gsm8kDirectory),
+        ArithmeticTask.IntMultCued(),
+        ArithmeticTask.IntAddCued(),
     ]);
 
     /// <summary>All tasks in registration order.</summary>

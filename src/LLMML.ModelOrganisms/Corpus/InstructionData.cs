@@ -4,10 +4,12 @@ using LLMML.MLNet.Tasks;
 namespace LLMML.ModelOrganisms.Corpus;
 
 /// <summary>
-/// Instruction-style question/answer lines for post-training, built from the TRAIN splits of the
-/// int-sum, int-mult, count and dyck tasks and rewritten into several formats that resemble, but never
-/// equal, the tasks' own prompt formats. Test pairs never appear, so post-trained accuracy on a test
-/// split measures knowledge from pretraining surfaced by the new format habits.
+/// Instruction-style question/answer lines for post-training, built from the TRAIN splits of the int-sum, int-mult,
+/// count and dyck tasks. Half of the lines use the task's own prompt format (as instruction-tuning data does: a model
+/// is taught the formats users ask in), the rest rewrite the same pairs into other formats so the habit is not
+/// tied to one spelling. Each operator keeps formats of its own ("+"/"plus" against "x"/"times"): the first
+/// post-trained organism mixed them in near-identical shapes and answered sums with products. Test pairs never
+/// appear, so post-trained accuracy on a test split measures pretraining knowledge surfaced by format habits.
 /// </summary>
 public sealed partial class InstructionData : ISentenceSource
 {
@@ -16,14 +18,18 @@ public sealed partial class InstructionData : ISentenceSource
     private readonly (string Text, string Answer)[] _counts;
     private readonly (string Text, string Answer)[] _brackets;
 
+    // The first format of each family is the task's own (prompt + " " + answer); it is drawn half of the time.
     private static readonly string[] SumFormats =
-        ["what is {0} + {1}? {2}", "{0}+{1}={2}", "{0} plus {1} = {2}", "Q: {0} + {1}\nA: {2}", "compute {0} + {1}: {2}"];
+        ["{0} + {1} = {2}", "what is {0} + {1}? {2}", "{0}+{1}={2}", "{0} plus {1} = {2}", "Q: {0} + {1}\nA: {2}"];
     private static readonly string[] ProductFormats =
-        ["what is {0} x {1}? {2}", "{0}x{1}={2}", "{0} * {1} = {2}", "Q: {0} times {1}\nA: {2}", "compute {0} x {1}: {2}"];
+        ["{0} x {1} = {2}", "what is {0} x {1}? {2}", "{0}x{1}={2}", "{0} times {1} = {2}", "Q: {0} x {1}\nA: {2}"];
     private static readonly string[] CountFormats =
-        ["How many 'x' are in this text? {0}\nA: {1}", "Count the x in: {0}\nAnswer: {1}", "What is the count of 'x' here? {0}\nAnswer: {1}"];
+        ["What is the number of 'x' in this text? {0}\nAnswer: {1}", "How many 'x' are in this text? {0}\nA: {1}", "Count the x in: {0}\nAnswer: {1}"];
     private static readonly string[] BracketFormats =
-        ["Are these brackets balanced? {0}\nAnswer: {1}", "Is {0} correctly matched?\nA: {1}", "Are brackets here correctly matched? {0}\nAnswer: {1}"];
+        ["Are parenthesis here correctly matched? {0}\nAnswer: {1}", "Are these brackets balanced? {0}\nAnswer: {1}", "Is {0} correctly matched?\nA: {1}"];
+
+    /// <summary>Share of lines written in the task's own prompt format.</summary>
+    public const double TaskFormatShare = 0.5;
 
     public InstructionData(TaskRegistry tasks)
     {
@@ -35,7 +41,7 @@ public sealed partial class InstructionData : ISentenceSource
 
     public string Name => "instructions";
 
-    /// <summary>Every task prompt format this data must never contain, for checks.</summary>
+    /// <summary>The task prompt formats, for checks that their lines come from train splits only.</summary>
     public static IReadOnlyList<Regex> TaskPromptFormats { get; } = [SumPrompt(), ProductPrompt(), CountPrompt(), DyckPrompt()];
 
     public string Next(Random random)
@@ -50,7 +56,7 @@ public sealed partial class InstructionData : ISentenceSource
     }
 
     private static string Format(Random random, string[] formats, params object[] args) =>
-        string.Format(formats[random.Next(formats.Length)], args);
+        string.Format(formats[random.NextDouble() < TaskFormatShare ? 0 : 1 + random.Next(formats.Length - 1)], args);
 
     private static (string, string, string)[] Operands(LlmTask task, Regex prompt) =>
         task.GetExamples("train").Select(e =>

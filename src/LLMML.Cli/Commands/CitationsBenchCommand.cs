@@ -23,6 +23,7 @@ internal static class CitationsBenchCommand
         };
         command.SetAction((parse, ct) =>
         {
+            CommonOptions.CheckOutputFile(parse.GetValue(json)?.FullName);
             int n = parse.GetValue(nodes);
             var graph = new AclLikeGraphOptions { Nodes = n, Seeds = (int)Math.Round(n * 9255.0 / 185_384), Edges = (int)Math.Round(n * 786_376.0 / 185_384) };
             var result = CitationBenchmark.Run(graph, Math.Max(1, parse.GetValue(reps)), null, ConsoleProgress.Stages(), ct);

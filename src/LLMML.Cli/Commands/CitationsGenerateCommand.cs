@@ -21,6 +21,7 @@ internal static class CitationsGenerateCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.CheckOutputFile(parse.GetValue(outPath)!.FullName);
             var s = AclLikeGraphGenerator.Generate(new AclLikeGraphOptions
             {
                 Seeds = parse.GetValue(seeds), Nodes = parse.GetValue(nodes), Edges = parse.GetValue(edges), RandomSeed = parse.GetValue(seed),

@@ -29,6 +29,7 @@ internal static class CitationsReportCommand
         };
         command.SetAction((parse, ct) =>
         {
+            CommonOptions.CheckOutputDirectory(parse.GetValue(outDir)!.FullName, parse.GetValue(input)?.FullName, parse.GetValue(papers)?.FullName);
             var progress = ConsoleProgress.Stages();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), progress, ct);
             var g = load.Graph;

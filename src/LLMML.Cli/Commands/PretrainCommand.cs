@@ -29,6 +29,7 @@ internal static class PretrainCommand
             if (parse.GetValue(steps) is { } s) recipe = recipe with { Steps = s };
             if (parse.GetValue(seed) is { } sd) recipe = recipe with { Seed = sd };
             var outDir = parse.GetValue(output)!;
+            CommonOptions.CheckOutputDirectory(outDir, parse.GetValue(from));
             bool asJson = parse.GetValue(json);
             var clock = Stopwatch.StartNew();
             var result = ConsoleProgress.Run(asJson, progress =>

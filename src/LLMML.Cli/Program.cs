@@ -46,11 +46,12 @@ namespace LLMML.Cli
             try
             {
                 var parse = Create().Parse(args);
-                // A bad argument is bad input like any other: one line each, exit 2 (help stays behind --help).
+                // A bad argument is bad input like any other: one line, exit 2 (help stays behind --help).
                 if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
                 {
-                    foreach (var problem in parse.Errors.Select(p => p.Message).Distinct())
-                        error.WriteLine($"llmml: {problem}");
+                    var problems = parse.Errors.Select(p => p.Message.ReplaceLineEndings("\\n")).Distinct().ToList();
+                    var more = problems.Count > 3 ? $" (and {problems.Count - 3} more)" : "";
+                    error.WriteLine($"llmml: {string.Join(" ", problems.Take(3))}{more} See --help.");
                     return UserErrors.UserErrorExit;
                 }
                 return await parse.InvokeAsync(invocation, cancellationToken);

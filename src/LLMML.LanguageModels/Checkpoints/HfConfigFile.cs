@@ -35,7 +35,9 @@ internal static class HfConfigFile
     {
         var reader = new Fields(json, source);
         var modelType = reader.String("model_type");
-        var family = TransformerConfig.FamilyOf(modelType);
+        ModelFamily family;
+        try { family = TransformerConfig.FamilyOf(modelType); }
+        catch (NotSupportedException e) { throw new NotSupportedException($"{source}: {e.Message}", e); }
         TransformerConfig config = family switch
         {
             ModelFamily.Gpt2 => ReadGpt2(reader),

@@ -119,6 +119,22 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_tensor_name_that_is_not_utf8_is_refused_naming_the_file()
+    {
+        // Found by Corrupted_safetensors_bytes: System.Text.Json validates names only when they are read.
+        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var file = Path.Combine(dir, ModelCheckpoint.WeightsFile);
+        var bytes = File.ReadAllBytes(file);
+        var at = bytes.AsSpan().IndexOf("transformer.wte"u8);
+        bytes[at] = 0xFF;
+        File.WriteAllBytes(file, bytes);
+
+        var act = () => LanguageModel.Load(dir);
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"*{ModelCheckpoint.WeightsFile}*");
+    }
+
+    [Fact]
     public void A_tokenizer_with_more_ids_than_the_vocabulary_is_refused_at_load()
     {
         var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));

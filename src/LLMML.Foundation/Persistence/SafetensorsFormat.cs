@@ -139,6 +139,19 @@ public static class SafetensorsFormat
 
     private static SafetensorsHeader ParseHeader(ReadOnlySpan<byte> headerBytes, long dataLength, string sourceName, bool supportedOnly)
     {
+        try
+        {
+            return ParseHeaderJson(headerBytes, dataLength, sourceName, supportedOnly);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json validates UTF-8 in names only when they are read.
+            throw Bad(sourceName, $"has a header with invalid text: {e.Message}", e);
+        }
+    }
+
+    private static SafetensorsHeader ParseHeaderJson(ReadOnlySpan<byte> headerBytes, long dataLength, string sourceName, bool supportedOnly)
+    {
         JsonDocument doc;
         try
         {

@@ -22,6 +22,7 @@ internal static class CitationsGenerateCommand
         command.SetAction(parse =>
         {
             CommonOptions.CheckOutputFile(parse.GetValue(outPath)!.FullName);
+            CommonOptions.CheckOutputFile(parse.GetValue(outPath)!.FullName + ".seeds.txt");
             var s = AclLikeGraphGenerator.Generate(new AclLikeGraphOptions
             {
                 Seeds = parse.GetValue(seeds), Nodes = parse.GetValue(nodes), Edges = parse.GetValue(edges), RandomSeed = parse.GetValue(seed),
@@ -29,7 +30,8 @@ internal static class CitationsGenerateCommand
             var path = parse.GetValue(outPath)!.FullName;
             SemanticScholarJsonl.Write(s.Graph, path);
             var seedsPath = path + ".seeds.txt";
-            File.WriteAllLines(seedsPath, Enumerable.Range(0, s.Graph.NodeCount).Where(i => s.IsSeed[i]).Select(i => s.Graph.PaperIds[i]));
+            LLMML.Foundation.Persistence.AtomicFile.WriteAllText(seedsPath,
+                string.Concat(Enumerable.Range(0, s.Graph.NodeCount).Where(i => s.IsSeed[i]).Select(i => s.Graph.PaperIds[i] + "\n")));
             AnsiConsole.MarkupLineInterpolated($"{s.Graph.NodeCount:N0} papers, {s.Graph.EdgeCount:N0} citations → [green]{path}[/]; seed ids → [green]{seedsPath}[/]");
             return Task.FromResult(0);
         });

@@ -44,6 +44,7 @@ internal static class BenchEigenpruneCommand
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse, threads);
+            CommonOptions.CheckOutputFile(parse.GetValue(json));
             return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), Math.Max(2, parse.GetValue(examples)),
                 MatrixKinds.Parse(parse.GetValue(matrices)!), parse.GetValue(skipLarge));
         });
@@ -92,7 +93,7 @@ internal static class BenchEigenpruneCommand
             };
             var full = Path.GetFullPath(jsonPath);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            LLMML.Foundation.Persistence.AtomicFile.WriteAllText(full, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(full)}");
         }
         return 0;

@@ -31,6 +31,7 @@ internal static class BenchLmCommand
         lm.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse, threads);
+            CommonOptions.CheckOutputFile(parse.GetValue(json));
             return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge));
         });
         return lm;
@@ -100,7 +101,7 @@ internal static class BenchLmCommand
             };
             var full = Path.GetFullPath(jsonPath);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            LLMML.Foundation.Persistence.AtomicFile.WriteAllText(full, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(full)}");
         }
         return 0;

@@ -29,6 +29,7 @@ internal static class CitationsBenchCommand
         };
         command.SetAction((parse, ct) =>
         {
+            CommonOptions.CheckOutputFile(parse.GetValue(json)?.FullName);
             if (parse.GetValue(scale) is { } papers)
             {
                 RunScale(new ScaleGraphOptions { Papers = papers, MeanReferences = parse.GetValue(meanReferences) }, parse.GetValue(json), ct);
@@ -60,7 +61,7 @@ internal static class CitationsBenchCommand
 
     private static void RunScale(ScaleGraphOptions options, FileInfo? json, CancellationToken ct)
     {
-        var jsonPath = json is null ? null : CitationsCliOptions.CheckOutput(json.FullName);
+        var jsonPath = json is null ? null : OutputPath.CheckFile(json.FullName);
         var r = CitationScaleBenchmark.Run(options, null, ConsoleProgress.Stages(), ct);
         var table = new Table().AddColumns("stage", "wall (s)", "CPU (s)", "references/s");
         foreach (var s in r.Stages)

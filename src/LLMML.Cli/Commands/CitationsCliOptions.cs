@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using System.CommandLine;
 using LLMML.Citations.Features;
 using LLMML.Citations.Loading;
@@ -48,39 +49,6 @@ internal static class CitationsCliOptions
     public static GraphLoadResult Load(FileInfo input, string format, string? fieldColumn, FileInfo? vertices, IProgress<ProgressUpdate>? progress, CancellationToken ct) =>
         CitationLoader.Load(input.FullName, CitationLoader.ParseFormat(format),
             new CitationLoadOptions { FieldProperty = fieldColumn, VerticesPath = vertices?.FullName }, progress, ct);
-
-    /// <summary>
-    /// Refuses, before any work, an output that is a directory or that resolves (after symbolic links, also in parent
-    /// folders) to one of the inputs. Returns the output's full path.
-    /// </summary>
-    /// <remarks>The reliability branch adds <c>LLMML.Foundation.Persistence.OutputPath.CheckFile</c>, the shared guard; this
-    /// one is meant to be replaced by it when both land.</remarks>
-    public static string CheckOutput(string output, params string?[] inputs)
-    {
-        var full = Resolve(output);
-        if (Directory.Exists(full)) throw new IOException($"Output '{output}' is a directory; give a file name.");
-        foreach (var input in inputs)
-            if (input is not null && string.Equals(Resolve(input), full, StringComparison.Ordinal))
-                throw new IOException($"Output '{output}' is the input '{input}'; writing it would destroy the input.");
-        return Path.GetFullPath(output);
-    }
-
-    // The path with every symbolic link on the way resolved; missing trailing parts are kept as written.
-    private static string Resolve(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var root = Path.GetPathRoot(full)!;
-        var current = root;
-        var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        for (int i = 0; i < parts.Length; i++)
-        {
-            var next = Path.Combine(current, parts[i]);
-            var info = new FileInfo(next);
-            var target = info.LinkTarget is null ? null : info.ResolveLinkTarget(returnFinalTarget: true);
-            current = target is null ? next : Resolve(target.FullName);
-        }
-        return current;
-    }
 
     public static CitationFeatureKinds ParseKinds(string? text)
     {

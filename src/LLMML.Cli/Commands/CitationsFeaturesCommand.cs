@@ -1,3 +1,4 @@
+using LLMML.Foundation.Persistence;
 using MathNet.Numerics.Statistics;
 using LLMML.Cli.Rendering;
 using System.CommandLine;
@@ -33,8 +34,8 @@ internal static class CitationsFeaturesCommand
         command.SetAction((parse, ct) =>
         {
             string?[] inputs = [parse.GetValue(input)!.FullName, parse.GetValue(vertices)?.FullName];
-            var table = parse.GetValue(outPath) is { } o ? CitationsCliOptions.CheckOutput(o.FullName, inputs) : null;
-            var edgeFile = parse.GetValue(edgesOut) is { } eo ? CitationsCliOptions.CheckOutput(eo.FullName, inputs) : null;
+            var table = parse.GetValue(outPath) is { } o ? OutputPath.CheckFile(o.FullName, inputs) : null;
+            var edgeFile = parse.GetValue(edgesOut) is { } eo ? OutputPath.CheckFile(eo.FullName, inputs) : null;
             if (table is not null && table == edgeFile) throw new IOException($"--out and --edges-out are the same file '{table}'.");
             var progress = ConsoleProgress.Stages();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), parse.GetValue(vertices), progress, ct);

@@ -22,12 +22,14 @@ internal static class CitationsGenerateCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.CheckOutputFile(parse.GetValue(outPath)!.FullName);
+            CommonOptions.CheckOutputFile(parse.GetValue(outPath)!.FullName + ".seeds.txt");
             var s = AclLikeGraphGenerator.Generate(new AclLikeGraphOptions
             {
                 Seeds = parse.GetValue(seeds), Nodes = parse.GetValue(nodes), Edges = parse.GetValue(edges), RandomSeed = parse.GetValue(seed),
             });
-            var path = CitationsCliOptions.CheckOutput(parse.GetValue(outPath)!.FullName);
-            var seedsPath = CitationsCliOptions.CheckOutput(path + ".seeds.txt");
+            var path = OutputPath.CheckFile(parse.GetValue(outPath)!.FullName);
+            var seedsPath = OutputPath.CheckFile(path + ".seeds.txt");
             SemanticScholarJsonl.Write(s.Graph, path);
             AtomicFile.Write(seedsPath, stream =>
             {

@@ -34,7 +34,7 @@ internal static class CitationsReportCommand
             var dir = parse.GetValue(outDir)!;
             string?[] inputs = [parse.GetValue(input)!.FullName, parse.GetValue(papers)?.FullName, parse.GetValue(vertices)?.FullName];
             if (File.Exists(dir.FullName)) throw new IOException($"Output folder '{dir.FullName}' is an existing file.");
-            string Output(string file) => CitationsCliOptions.CheckOutput(Path.Combine(dir.FullName, file), inputs);
+            string Output(string file) => OutputPath.CheckFile(Path.Combine(dir.FullName, file), inputs);
             foreach (var file in (string[])[.. TableFiles, "centrality_by_field.png"]) Output(file); // before any work
             var progress = ConsoleProgress.Stages();
             var load = CitationsCliOptions.Load(parse.GetValue(input)!, parse.GetValue(format)!, parse.GetValue(field), parse.GetValue(vertices), progress, ct);

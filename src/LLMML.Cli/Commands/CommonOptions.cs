@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LLMML.Foundation.Persistence;
 
 namespace LLMML.Cli.Commands;
 
@@ -8,6 +9,33 @@ internal static class CommonOptions
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of a table." };
 
     public static Option<int?> Threads() => new("--threads") { Description = "Torch intra-op threads (default: torch's choice; 1 is often faster on a busy machine)." };
+
+    /// <summary>Makes the parser reject values of <paramref name="option"/> below <paramref name="minimum"/> with one line naming it.</summary>
+    public static T AtLeast<T>(this T option, int minimum) where T : Option
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.Tokens.Count == 0 ? null : result.GetValueOrDefault<object?>();
+            if (value is int n && n < minimum)
+                result.AddError($"{option.Name} must be at least {minimum} (got {n}).");
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// Checks an output file before any work starts (see <see cref="OutputPath.CheckFile"/>): writable, not a directory,
+    /// not one of <paramref name="inputs"/> and not inside an input directory.
+    /// </summary>
+    public static void CheckOutputFile(string? path, params IEnumerable<string?> inputs)
+    {
+        if (path is not null) OutputPath.CheckFile(path, inputs);
+    }
+
+    /// <summary>The same for an output directory (<see cref="OutputPath.CheckDirectory"/>).</summary>
+    public static void CheckOutputDirectory(string? path, params IEnumerable<string?> inputs)
+    {
+        if (path is not null) OutputPath.CheckDirectory(path, inputs);
+    }
 
     /// <summary>Sets torch's intra-op thread count when <paramref name="threads"/> was given; fewer than 1 is a user error.</summary>
     public static void ApplyThreads(ParseResult parse, Option<int?> threads)

@@ -44,6 +44,7 @@ internal static class ComplexityCommand
         };
         command.SetAction((parse, ct) =>
         {
+            CommonOptions.CheckOutputFile(parse.GetValue(plot), Split(parse.GetValue(models)!));
             CommonOptions.ApplyThreads(parse, threads);
             var ml = new MLContext(seed: 0);
             var llm = ml.Llm();

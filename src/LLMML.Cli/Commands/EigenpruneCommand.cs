@@ -40,9 +40,9 @@ internal static class EigenpruneCommand
         var whole = new Option<bool>("--whole-matrices") { Description = "One SVD per attention projection instead of per head." };
         var reduction = new Option<EffectReduction>("--reduction") { Description = "Max (the paper) or Mean over examples and positions.", DefaultValueFactory = _ => EffectReduction.Max };
         var ablation = new Option<Ablation>("--ablation") { Description = "Mean (fold the mean into the bias, the paper) or Zero.", DefaultValueFactory = _ => Ablation.Mean };
-        var maxExamples = new Option<int?>("--max-examples") { Description = "Use at most the first N train rows (default all)." };
-        var testLimit = new Option<int?>("--test-limit") { Description = "Score at most the first N test rows (default all)." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Examples per scoring pass.", DefaultValueFactory = _ => 32 };
+        var maxExamples = new Option<int?>("--max-examples") { Description = "Use at most the first N train rows (default all)." }.AtLeast(1);
+        var testLimit = new Option<int?>("--test-limit") { Description = "Score at most the first N test rows (default all)." }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per scoring pass.", DefaultValueFactory = _ => 32 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seeds the corruption pairing and the baselines.", DefaultValueFactory = _ => 0 };
         var baselines = new Option<string?>("--baselines")
         {
@@ -62,6 +62,9 @@ internal static class EigenpruneCommand
         };
         command.SetAction((parse, ct) =>
         {
+            // Before the work: an unwritable --save, or one inside the model directory, must not cost the whole run.
+            CommonOptions.CheckOutputFile(parse.GetValue(save), parse.GetValue(model));
+            CommonOptions.CheckOutputDirectory(parse.GetValue(export), parse.GetValue(model));
             CommonOptions.ApplyThreads(parse, threads);
             var options = new EigenpruneOptions
             {

@@ -24,9 +24,9 @@ internal static class EvalCommand
         var model = new Option<string>("--model") { Description = "Checkpoint directory (config.json, model.safetensors, tokenizer files).", Required = true };
         var task = new Option<string>("--task") { Description = "Task name (see `llmml tasks`).", Required = true };
         var split = new Option<string>("--split") { Description = "Split to score.", DefaultValueFactory = _ => TaskSplits.Test };
-        var limit = new Option<int?>("--limit") { Description = "Score only the first N rows." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass.", DefaultValueFactory = _ => 16 };
-        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Greedy generation length bound.", DefaultValueFactory = _ => 16 };
+        var limit = new Option<int?>("--limit") { Description = "Score only the first N rows." }.AtLeast(1);
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass.", DefaultValueFactory = _ => 16 }.AtLeast(1);
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Greedy generation length bound.", DefaultValueFactory = _ => 16 }.AtLeast(0);
         var noGenerate = new Option<bool>("--no-generate") { Description = "Skip greedy generation (no exact-match accuracy)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();

@@ -10,7 +10,7 @@ internal static class GenerateCommand
     {
         var model = new Option<string>("--model") { Description = "Checkpoint directory.", Required = true };
         var prompts = new Option<string[]>("--prompt") { Description = "Prompt(s); repeat for several.", Required = true, AllowMultipleArgumentsPerToken = true };
-        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 24 };
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 24 }.AtLeast(0);
         var temperature = new Option<double>("--temperature") { Description = "0 = greedy.", DefaultValueFactory = _ => 0 };
         var stop = new Option<string[]>("--stop") { Description = "Stop strings.", DefaultValueFactory = _ => ["\n"] };
         var seed = new Option<long?>("--seed") { Description = "Sampling seed." };

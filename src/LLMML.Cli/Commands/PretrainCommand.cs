@@ -41,6 +41,7 @@ internal static class PretrainCommand
                 recipe = recipe with { SumProbability = p };
             }
             var outDir = parse.GetValue(output)!;
+            CommonOptions.CheckOutputDirectory(outDir, parse.GetValue(from));
             bool asJson = parse.GetValue(json);
             var clock = Stopwatch.StartNew();
             var result = ConsoleProgress.Run(asJson, progress =>

@@ -16,6 +16,7 @@ internal static class RaspBenchCommand
         var command = new Command("rasp", "Compile every library program at each maximum length; report compile time and model size.") { lengths, output, baseline };
         command.SetAction(parse =>
         {
+            CommonOptions.CheckOutputFile(parse.GetValue(output)?.FullName);
             var ns = parse.GetValue(lengths)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
             var reports = new List<RaspCompileReport>();
             var table = new Table().AddColumns("program", "N", "opt", "d_model", "layers", "heads", "mlp hidden", "params", "compile ms", "assemble ms");
@@ -34,7 +35,7 @@ internal static class RaspBenchCommand
                     report.AssembleMilliseconds.ToString("F1"));
             }
             AnsiConsole.Write(table);
-            if (parse.GetValue(output) is { } file) File.WriteAllText(file.FullName, JsonSerializer.Serialize(reports, RaspCliSupport.Json));
+            if (parse.GetValue(output) is { } file) LLMML.Foundation.Persistence.AtomicFile.WriteAllText(file.FullName, JsonSerializer.Serialize(reports, RaspCliSupport.Json));
             return 0;
         });
         return command;

@@ -26,6 +26,7 @@ internal static class RaspCompileCommand
             var name = parse.GetValue(program);
             var path = parse.GetValue(file);
             if ((name is null) == (path is null)) throw new ArgumentException("Give exactly one of --program NAME or --file PATH.");
+            CommonOptions.CheckOutputDirectory(parse.GetValue(save)?.FullName, path?.FullName);
             var entry = name is null ? null : ProgramCatalog.Get(name);
             var n = parse.GetValue(maxLen);
             var sop = entry is not null ? entry.Build(n) : RaspScript.Load(path!.FullName);

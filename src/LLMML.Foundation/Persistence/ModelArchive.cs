@@ -275,6 +275,7 @@ public sealed class ModelArchive
         var optionsJson = m["options"]?.ToJsonString() ?? throw Bad(source, ManifestEntry, "has no 'options'.");
         if (m["entries"] is not JsonArray entries) throw Bad(source, ManifestEntry, "has no 'entries' array.");
 
+        CheckDecompressedSize(source, entries, zipEntries);
         var listed = new HashSet<string>(StringComparer.Ordinal) { ManifestEntry };
         IReadOnlyDictionary<string, TensorData>? tensors = null;
         var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -325,6 +326,32 @@ public sealed class ModelArchive
         {
             throw Bad(source, ManifestEntry, e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Most bytes all entries of one archive may decompress to; null (default) = 4 GiB or half the memory available to the
+    /// process, whichever is smaller. Raise it to load larger models.
+    /// </summary>
+    public static long? MaxTotalBytes { get; set; }
+
+    // Deflate cannot shrink real tensor bytes much (about 1.1:1); a large entry squeezed more than this is a zip bomb.
+    private const long MaxCompressionRatio = 100, RatioCheckedAbove = 16L << 20;
+
+    // Declared sizes are checked before anything is decompressed, so a small file cannot make the process allocate gigabytes.
+    private static void CheckDecompressedSize(string source, JsonArray entries, Dictionary<string, ZipArchiveEntry> zipEntries)
+    {
+        var limit = MaxTotalBytes ?? Math.Min(4L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
+        long total = 0;
+        foreach (var entry in zipEntries.Values)
+        {
+            if (entry.Length > RatioCheckedAbove && entry.Length > MaxCompressionRatio * Math.Max(1, entry.CompressedLength))
+                throw Bad(source, entry.FullName,
+                    $"decompresses {entry.CompressedLength} bytes to {entry.Length}, more than {MaxCompressionRatio}:1; refusing what looks like a zip bomb.");
+            total = entry.Length > long.MaxValue - total ? long.MaxValue : total + entry.Length;
+        }
+        if (total > limit)
+            throw new InvalidDataException(
+                $"{source}: its {entries.Count} entries decompress to {total} bytes, more than the {limit} allowed (ModelArchive.MaxTotalBytes).");
     }
 
     private static byte[] ReadEntry(string source, ZipArchiveEntry entry, long maxLength)

@@ -87,12 +87,71 @@ public static class SafetensorsFormat
     {
         if (buffer.Length < 8)
             throw Bad(sourceName, $"is {buffer.Length} bytes long, shorter than the 8-byte header length.");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(buffer);
-        if (headerLength > MaxHeaderBytes || headerLength > (ulong)(buffer.Length - 8))
-            throw Bad(sourceName, $"declares a {headerLength}-byte header but holds only {buffer.Length - 8} bytes after the length.");
-        var headerBytes = buffer.Slice(8, (int)headerLength);
-        var data = buffer[(8 + (int)headerLength)..];
+        var headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(buffer), buffer.Length, sourceName);
+        var data = buffer[(8 + headerLength)..];
+        var header = ParseHeader(buffer.Slice(8, headerLength), data.Length, sourceName, supportedOnly: true);
+        var tensors = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        foreach (var e in header.Entries)
+        {
+            TensorDTypes.TryParseSafetensorsName(e.DType, out var dtype);
+            tensors[e.Name] = new TensorData(dtype, e.Shape, data[(int)e.Begin..(int)e.End].ToArray());
+        }
+        return new SafetensorsContent(tensors, header.Metadata);
+    }
 
+    /// <summary>
+    /// Reads and validates only the header of the safetensors file at <paramref name="path"/>, any dtype of the format
+    /// (F16, BF16, F8, U8, ... included): every tensor's byte range must lie inside the file, match its dtype and shape,
+    /// and the ranges must tile the data region without gaps or overlaps. No tensor bytes are read, so a loader can check
+    /// a file before allocating anything for it.
+    /// </summary>
+    public static SafetensorsHeader ReadHeader(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        // Devices and pipes (a link to /dev/zero) report length 0 and end up "shorter than the 8-byte header length".
+        var length = stream.CanSeek ? stream.Length : 0;
+        if (length < 8)
+            throw Bad(path, $"is {length} bytes long, shorter than the 8-byte header length.");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        var headerLength = CheckHeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes), length, path);
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        return ParseHeader(headerBytes, length - 8 - headerLength, path, supportedOnly: false);
+    }
+
+    /// <summary>Bytes per element of a safetensors dtype name, or null for a name the format does not define.</summary>
+    public static int? ElementSize(string dtype) => dtype switch
+    {
+        "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" => 1,
+        "I16" or "U16" or "F16" or "BF16" => 2,
+        "I32" or "U32" or "F32" => 4,
+        "I64" or "U64" or "F64" => 8,
+        _ => null,
+    };
+
+    private static int CheckHeaderLength(ulong headerLength, long totalLength, string sourceName)
+    {
+        if (headerLength > MaxHeaderBytes || headerLength > (ulong)(totalLength - 8))
+            throw Bad(sourceName, $"declares a {headerLength}-byte header but holds only {totalLength - 8} bytes after the length.");
+        return (int)headerLength;
+    }
+
+    private static SafetensorsHeader ParseHeader(ReadOnlySpan<byte> headerBytes, long dataLength, string sourceName, bool supportedOnly)
+    {
+        try
+        {
+            return ParseHeaderJson(headerBytes, dataLength, sourceName, supportedOnly);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json validates UTF-8 in names only when they are read.
+            throw Bad(sourceName, $"has a header with invalid text: {e.Message}", e);
+        }
+    }
+
+    private static SafetensorsHeader ParseHeaderJson(ReadOnlySpan<byte> headerBytes, long dataLength, string sourceName, bool supportedOnly)
+    {
         JsonDocument doc;
         try
         {
@@ -109,7 +168,7 @@ public static class SafetensorsFormat
                 throw Bad(sourceName, "has a header that is not a JSON object.");
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var entries = new List<(string Name, TensorDType DType, long[] Shape, long Begin, long End)>();
+            var entries = new List<SafetensorsEntry>();
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
                 if (prop.Name == MetadataKey)
@@ -124,7 +183,7 @@ public static class SafetensorsFormat
                     }
                     continue;
                 }
-                entries.Add(ParseEntry(sourceName, prop));
+                entries.Add(ParseEntry(sourceName, prop, supportedOnly));
             }
 
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -139,31 +198,29 @@ public static class SafetensorsFormat
                     throw Bad(sourceName, $"tensor '{e.Name}' starts at byte {e.Begin} but the previous tensor ends at {expectedBegin} (gap or overlap).");
                 expectedBegin = e.End;
             }
-            if (expectedBegin != data.Length)
-                throw Bad(sourceName, $"has {data.Length} data bytes but its tensors cover {expectedBegin}.");
+            if (expectedBegin != dataLength)
+                throw Bad(sourceName, $"has {dataLength} data bytes but its tensors cover {expectedBegin}.");
 
-            var tensors = new Dictionary<string, TensorData>(StringComparer.Ordinal);
             foreach (var e in entries)
             {
                 long needed;
                 try
                 {
-                    needed = checked(TensorData.ElementCountOf(e.Shape) * e.DType.SizeOf());
+                    needed = checked(TensorData.ElementCountOf(e.Shape) * ElementSize(e.DType)!.Value);
                 }
                 catch (OverflowException)
                 {
-                    throw Bad(sourceName, $"tensor '{e.Name}' has a shape whose size overflows.");
+                    throw Bad(sourceName, $"tensor '{e.Name}' has a shape [{string.Join(", ", e.Shape)}] whose size overflows.");
                 }
                 if (needed != e.End - e.Begin)
                     throw Bad(sourceName,
-                        $"tensor '{e.Name}' is {e.DType.ToSafetensorsName()} [{string.Join(", ", e.Shape)}] ({needed} bytes) but its data_offsets span {e.End - e.Begin} bytes.");
-                tensors[e.Name] = new TensorData(e.DType, e.Shape, data[(int)e.Begin..(int)e.End].ToArray());
+                        $"tensor '{e.Name}' is {e.DType} [{string.Join(", ", e.Shape)}] ({needed} bytes) but its data_offsets span {e.End - e.Begin} bytes.");
             }
-            return new SafetensorsContent(tensors, metadata);
+            return new SafetensorsHeader(entries, metadata, 8 + headerBytes.Length);
         }
     }
 
-    private static (string, TensorDType, long[], long, long) ParseEntry(string source, JsonProperty prop)
+    private static SafetensorsEntry ParseEntry(string source, JsonProperty prop, bool supportedOnly)
     {
         var name = prop.Name;
         var v = prop.Value;
@@ -172,8 +229,8 @@ public static class SafetensorsFormat
         if (!v.TryGetProperty("dtype", out var dtypeEl) || dtypeEl.ValueKind != JsonValueKind.String)
             throw Bad(source, $"tensor '{name}' has no dtype.");
         var dtypeName = dtypeEl.GetString()!;
-        if (!TensorDTypes.TryParseSafetensorsName(dtypeName, out var dtype))
-            throw Bad(source, $"tensor '{name}' has dtype {dtypeName}; supported are F32, F64, I32, I64.");
+        if (supportedOnly ? !TensorDTypes.TryParseSafetensorsName(dtypeName, out _) : ElementSize(dtypeName) is null)
+            throw Bad(source, $"tensor '{name}' has dtype {dtypeName}; supported are {(supportedOnly ? "F32, F64, I32, I64" : "the safetensors dtypes")}.");
         if (!v.TryGetProperty("shape", out var shapeEl) || shapeEl.ValueKind != JsonValueKind.Array)
             throw Bad(source, $"tensor '{name}' has no shape array.");
         var shape = new long[shapeEl.GetArrayLength()];
@@ -186,14 +243,21 @@ public static class SafetensorsFormat
         }
         if (!v.TryGetProperty("data_offsets", out var offEl) || offEl.ValueKind != JsonValueKind.Array || offEl.GetArrayLength() != 2)
             throw Bad(source, $"tensor '{name}' has no [begin, end] data_offsets.");
-        if (!offEl[0].TryGetInt64(out var begin) || !offEl[1].TryGetInt64(out var end) || begin < 0 || end < begin)
+        if (offEl[0].ValueKind != JsonValueKind.Number || offEl[1].ValueKind != JsonValueKind.Number
+            || !offEl[0].TryGetInt64(out var begin) || !offEl[1].TryGetInt64(out var end) || begin < 0 || end < begin)
             throw Bad(source, $"tensor '{name}' has invalid data_offsets {offEl}.");
-        return (name, dtype, shape, begin, end);
+        return new SafetensorsEntry(name, dtypeName, shape, begin, end);
     }
 
     private static InvalidDataException Bad(string source, string what, Exception? inner = null) =>
         new($"{source}: {what}", inner);
 }
+
+/// <summary>One tensor's header entry: safetensors dtype name, shape and byte range counted from the data start.</summary>
+public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, long Begin, long End);
+
+/// <summary>A validated safetensors header: its tensors, string metadata and the file offset where tensor data starts.</summary>
+public sealed record SafetensorsHeader(IReadOnlyList<SafetensorsEntry> Entries, IReadOnlyDictionary<string, string> Metadata, long DataStart);
 
 /// <summary>The tensors and string metadata of one safetensors file.</summary>
 public sealed record SafetensorsContent(

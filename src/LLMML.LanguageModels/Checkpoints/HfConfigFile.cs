@@ -35,7 +35,9 @@ internal static class HfConfigFile
     {
         var reader = new Fields(json, source);
         var modelType = reader.String("model_type");
-        var family = TransformerConfig.FamilyOf(modelType);
+        ModelFamily family;
+        try { family = TransformerConfig.FamilyOf(modelType); }
+        catch (NotSupportedException e) { throw new NotSupportedException($"{source}: {e.Message}", e); }
         TransformerConfig config = family switch
         {
             ModelFamily.Gpt2 => ReadGpt2(reader),
@@ -61,8 +63,8 @@ internal static class HfConfigFile
             ModelType = "gpt2",
             VocabularySize = f.Long("vocab_size"),
             HiddenSize = hidden,
-            NumLayers = (int)f.Long("n_layer"),
-            NumHeads = (int)f.Long("n_head"),
+            NumLayers = f.Int("n_layer"),
+            NumHeads = f.Int("n_head"),
             MaxPositionEmbeddings = f.Long("n_positions"),
             IntermediateSize = f.OptionalLong("n_inner") ?? 4 * hidden,
             NormEpsilon = f.OptionalDouble("layer_norm_epsilon") ?? 1e-5,
@@ -75,7 +77,7 @@ internal static class HfConfigFile
     private static TransformerConfig ReadLlama(Fields f, string modelType)
     {
         f.RejectNonNull("rope_scaling", "rope scaling is not implemented");
-        var heads = (int)f.Long("num_attention_heads");
+        var heads = f.Int("num_attention_heads");
         var qwen = modelType == "qwen2";
         var attentionBias = f.OptionalBool("attention_bias") ?? false;
         return new TransformerConfig
@@ -83,9 +85,9 @@ internal static class HfConfigFile
             ModelType = modelType,
             VocabularySize = f.Long("vocab_size"),
             HiddenSize = f.Long("hidden_size"),
-            NumLayers = (int)f.Long("num_hidden_layers"),
+            NumLayers = f.Int("num_hidden_layers"),
             NumHeads = heads,
-            NumKeyValueHeads = (int)(f.OptionalLong("num_key_value_heads") ?? heads),
+            NumKeyValueHeads = f.OptionalInt("num_key_value_heads") ?? heads,
             HeadDimension = f.OptionalLong("head_dim") ?? 0,
             IntermediateSize = f.Long("intermediate_size"),
             MaxPositionEmbeddings = f.OptionalLong("max_position_embeddings") ?? 2048,
@@ -105,15 +107,15 @@ internal static class HfConfigFile
         if (f.OptionalBool("qk_layernorm") == true)
             throw new NotSupportedException($"{f.Source}: phi with qk_layernorm=true is not supported.");
         f.RejectNonNull("rope_scaling", "rope scaling is not implemented");
-        var heads = (int)f.Long("num_attention_heads");
+        var heads = f.Int("num_attention_heads");
         return new TransformerConfig
         {
             ModelType = "phi",
             VocabularySize = f.Long("vocab_size"),
             HiddenSize = f.Long("hidden_size"),
-            NumLayers = (int)f.Long("num_hidden_layers"),
+            NumLayers = f.Int("num_hidden_layers"),
             NumHeads = heads,
-            NumKeyValueHeads = (int)(f.OptionalLong("num_key_value_heads") ?? heads),
+            NumKeyValueHeads = f.OptionalInt("num_key_value_heads") ?? heads,
             IntermediateSize = f.Long("intermediate_size"),
             MaxPositionEmbeddings = f.OptionalLong("max_position_embeddings") ?? 2048,
             NormEpsilon = f.OptionalDouble("layer_norm_eps") ?? 1e-5,
@@ -215,6 +217,15 @@ internal static class HfConfigFile
 
         public long Long(string name) => OptionalLong(name) ?? throw Bad(name, "is missing");
 
+        public int Int(string name) => OptionalInt(name) ?? throw Bad(name, "is missing");
+
+        // Layer and head counts are ints in the model; a larger value must not wrap around (2^32 + 4 layers becoming 4).
+        public int? OptionalInt(string name)
+        {
+            if (OptionalLong(name) is not { } l) return null;
+            return l is >= int.MinValue and <= int.MaxValue ? (int)l : throw Bad(name, $"is {l}, outside the range of a 32-bit integer");
+        }
+
         public string? OptionalString(string name)
         {
             var n = Node(name);
@@ -231,7 +242,9 @@ internal static class HfConfigFile
             if (n is JsonValue v)
             {
                 if (v.TryGetValue<long>(out var l)) return l;
-                if (v.TryGetValue<double>(out var d) && d == Math.Floor(d)) return (long)d;
+                // Also 1e9-style integers; beyond long's range a cast would saturate silently.
+                if (v.TryGetValue<double>(out var d) && d == Math.Floor(d))
+                    return Math.Abs(d) < 9.2e18 ? (long)d : throw Bad(name, $"is {d}, far beyond any model size");
             }
             throw Bad(name, "must be an integer");
         }

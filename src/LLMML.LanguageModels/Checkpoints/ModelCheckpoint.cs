@@ -27,7 +27,10 @@ public static class ModelCheckpoint
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Checkpoint directory '{directory}' does not exist.");
         var config = TransformerConfig.Load(Path.Combine(directory, HfConfigFile.FileName));
-        var tensors = ReadWeights(directory);
+        // Headers only: the config is checked against what the files hold before anything is allocated for either.
+        var files = WeightFiles(directory);
+        CheckSize(config, directory, files.Values.Distinct().Select(SafetensorsFile.ReadHeader).ToList());
+        var tensors = ReadWeights(directory, files);
         CausalLanguageModel? model = null;
         try
         {
@@ -49,18 +52,70 @@ public static class ModelCheckpoint
     }
 
     /// <summary>
+    /// Memory a load may use at most (file tensors plus the float32 model), in bytes; null = the memory available to the
+    /// process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>). Set it to refuse large checkpoints earlier.
+    /// </summary>
+    public static long? MaxLoadBytes { get; set; }
+
+    /// <summary>
+    /// Refuses, before any allocation, a config that describes more parameters than the weight files hold (a config
+    /// that does not belong to these weights, or <c>vocab_size = 1e12</c>), and a model larger than memory.
+    /// </summary>
+    private static void CheckSize(TransformerConfig config, string directory, IReadOnlyList<SafetensorsHeader> headers)
+    {
+        double fileElements = 0, fileBytes = 0;
+        foreach (var e in headers.SelectMany(h => h.Entries))
+        {
+            fileElements += e.Shape.Aggregate(1.0, (n, d) => n * d);
+            fileBytes += e.End - e.Begin;
+        }
+        var parameters = MinimumParameterCount(config);
+        if (parameters > fileElements)
+            throw new InvalidDataException(
+                $"{Path.Combine(directory, HfConfigFile.FileName)} describes a model of at least {parameters:0.###e0} parameters, but the weight files hold only " +
+                $"{fileElements:0.###e0} values; config and weights do not belong together.");
+        var needed = fileBytes + parameters * sizeof(float);
+        var limit = MaxLoadBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > limit)
+            throw new InsufficientMemoryException(
+                $"Loading '{directory}' needs about {needed / (1 << 20):N0} MiB (weights plus the float32 model), more than the {limit / (1 << 20):N0} MiB available.");
+    }
+
+    // A lower bound every family reaches: token embeddings, learned positions, and per layer the query and output
+    // projections plus the MLP's up and down matrices. In doubles, so absurd configs cannot overflow it.
+    private static double MinimumParameterCount(TransformerConfig c)
+    {
+        double hidden = c.HiddenSize, attention = (double)c.HeadDim * c.NumHeads;
+        var perLayer = 2 * hidden * attention + 2 * hidden * c.IntermediateSize;
+        var embeddings = (double)c.VocabularySize * hidden * (c.TieWordEmbeddings ? 1 : 2);
+        var positions = c.UsesLearnedPositions ? (double)c.MaxPositionEmbeddings * hidden : 0;
+        return embeddings + positions + c.NumLayers * perLayer;
+    }
+
+    /// <summary>
     /// Writes config.json (torch_dtype float32, architectures) and the weights in float32 under transformers' names.
     /// Above <paramref name="maxShardBytes"/> the weights are split into <c>model-0000i-of-0000n.safetensors</c> with an
     /// index. LoRA adapters are not saved: merge them first to keep their effect.
     /// </summary>
-    public static void Save(CausalLanguageModel model, string directory, long maxShardBytes = 5L << 30)
+    public static void Save(CausalLanguageModel model, string directory, long maxShardBytes = 5L << 30) =>
+        AtomicDirectory.Write(directory, staging => WriteFiles(model, staging, maxShardBytes), IsCheckpointFile);
+
+    /// <summary>
+    /// Whether a file name belongs to the checkpoint proper (config and weights): an atomic save replaces those and
+    /// carries every other file of the directory (tokenizer, notes) over.
+    /// </summary>
+    public static bool IsCheckpointFile(string name) =>
+        name is HfConfigFile.FileName or WeightsFile or IndexFile || ShardName.IsMatch(name);
+
+    private static readonly System.Text.RegularExpressions.Regex ShardName = new(@"^model-\d+-of-\d+\.safetensors$");
+
+    /// <summary>Writes config and weights into <paramref name="directory"/>, which holds no old weights (a fresh staging directory).</summary>
+    internal static void WriteFiles(CausalLanguageModel model, string directory, long maxShardBytes = 5L << 30)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxShardBytes, 1L);
-        Directory.CreateDirectory(directory);
         var state = ExportStateDict(model);
         try
         {
-            RemoveOldWeights(directory);
             model.Config.Save(Path.Combine(directory, HfConfigFile.FileName));
             var shards = Shard(state, maxShardBytes);
             if (shards.Count == 1)
@@ -153,7 +208,14 @@ public static class ModelCheckpoint
     }
 
     /// <summary>Reads all weight tensors of a checkpoint directory (single file or sharded with an index).</summary>
-    internal static Dictionary<string, Tensor> ReadWeights(string directory)
+    internal static Dictionary<string, Tensor> ReadWeights(string directory) => ReadWeights(directory, WeightFiles(directory));
+
+    /// <summary>
+    /// Tensor name → the file that holds it, from the index of a sharded checkpoint (the single file maps from ""). Shard
+    /// names must be plain file names inside <paramref name="directory"/>: an index naming <c>../x</c>, an absolute path
+    /// or a device is refused, so nothing outside the checkpoint is read.
+    /// </summary>
+    private static Dictionary<string, string> WeightFiles(string directory)
     {
         var indexPath = Path.Combine(directory, IndexFile);
         var singlePath = Path.Combine(directory, WeightsFile);
@@ -161,22 +223,44 @@ public static class ModelCheckpoint
         {
             if (!File.Exists(singlePath))
                 throw new FileNotFoundException($"Checkpoint directory '{directory}' has neither {WeightsFile} nor {IndexFile}.");
-            return SafetensorsFile.Read(singlePath);
+            return new Dictionary<string, string> { [""] = singlePath };
         }
 
-        var index = JsonNode.Parse(File.ReadAllText(indexPath)) as JsonObject;
-        if (index?["weight_map"] is not JsonObject weightMap)
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(File.ReadAllText(indexPath));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{indexPath}' is not valid JSON: {e.Message}", e);
+        }
+        if ((parsed as JsonObject)?["weight_map"] is not JsonObject weightMap)
             throw new InvalidDataException($"'{indexPath}' has no weight_map object.");
-        var byFile = weightMap.GroupBy(kv => kv.Value?.GetValue<string>()
-            ?? throw new InvalidDataException($"'{indexPath}': weight_map entry '{kv.Key}' has no file name."));
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (tensor, value) in weightMap)
+        {
+            var file = value is JsonValue v && v.TryGetValue<string>(out var s) ? s
+                : throw new InvalidDataException($"'{indexPath}': weight_map entry '{tensor}' is not a file name.");
+            if (file.Length == 0 || file is "." or ".." || file.IndexOfAny(['/', '\\', '\0']) >= 0 || Path.IsPathRooted(file))
+                throw new InvalidDataException($"'{indexPath}': weight_map entry '{tensor}' names '{file}', which is not a file inside the checkpoint directory.");
+            result[tensor] = Path.Combine(directory, file);
+        }
+        return result;
+    }
+
+    private static Dictionary<string, Tensor> ReadWeights(string directory, Dictionary<string, string> files)
+    {
+        if (files.TryGetValue("", out var single)) return SafetensorsFile.Read(single);
         var result = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var group in byFile)
+            foreach (var group in files.GroupBy(kv => kv.Value))
             {
-                var shardPath = Path.Combine(directory, group.Key);
+                var shardPath = group.Key;
+                var shard = Path.GetFileName(shardPath);
                 if (!File.Exists(shardPath))
-                    throw new FileNotFoundException($"Shard '{group.Key}' listed in {IndexFile} (for tensor '{group.First().Key}') does not exist.", shardPath);
+                    throw new FileNotFoundException($"Shard '{shard}' listed in {IndexFile} (for tensor '{group.First().Key}') does not exist.", shardPath);
                 var listed = group.Select(kv => kv.Key).ToHashSet();
                 foreach (var (name, t) in SafetensorsFile.Read(shardPath))
                 {
@@ -184,12 +268,12 @@ public static class ModelCheckpoint
                     if (!listed.Contains(name))
                     {
                         t.Dispose();
-                        throw new InvalidDataException($"Tensor '{name}' is in shard '{group.Key}' but {IndexFile} does not list it there.");
+                        throw new InvalidDataException($"Tensor '{name}' is in shard '{shard}' but {IndexFile} does not list it there.");
                     }
                     result[name] = t;
                 }
                 foreach (var name in listed.Where(n => !result.ContainsKey(n)))
-                    throw new InvalidDataException($"{IndexFile} lists tensor '{name}' in shard '{group.Key}', which does not contain it.");
+                    throw new InvalidDataException($"{IndexFile} lists tensor '{name}' in shard '{shard}', which does not contain it.");
             }
             return result;
         }
@@ -240,12 +324,5 @@ public static class ModelCheckpoint
             current += bytes;
         }
         return shards;
-    }
-
-    private static void RemoveOldWeights(string directory)
-    {
-        // A previous save with a different shard count would otherwise leave files the index no longer lists.
-        foreach (var f in Directory.EnumerateFiles(directory, "model-*-of-*.safetensors")) File.Delete(f);
-        foreach (var f in new[] { IndexFile, WeightsFile }) File.Delete(Path.Combine(directory, f));
     }
 }

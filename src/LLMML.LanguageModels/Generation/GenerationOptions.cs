@@ -27,8 +27,12 @@ public sealed class GenerationOptions
     internal void Validate()
     {
         if (MaxNewTokens < 0) throw new ArgumentOutOfRangeException(nameof(MaxNewTokens), "MaxNewTokens must be ≥ 0.");
-        if (Temperature < 0 || double.IsNaN(Temperature)) throw new ArgumentOutOfRangeException(nameof(Temperature), "Temperature must be ≥ 0.");
+        if (!(Temperature >= 0 && double.IsFinite(Temperature)))
+            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "Temperature must be a finite number ≥ 0.");
         if (TopK < 0) throw new ArgumentOutOfRangeException(nameof(TopK), "TopK must be ≥ 0.");
         if (!(TopP > 0 && TopP <= 1)) throw new ArgumentOutOfRangeException(nameof(TopP), "TopP must be in (0, 1].");
+        // An empty stop string would match everywhere; silently dropping it instead hid that the default stop was replaced.
+        if (StopStrings.Any(string.IsNullOrEmpty))
+            throw new ArgumentException("A stop string is empty; stop strings must hold at least one character.", nameof(StopStrings));
     }
 }

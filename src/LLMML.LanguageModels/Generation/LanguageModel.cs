@@ -19,6 +19,7 @@ public sealed class LanguageModel : IDisposable
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        TokenizerVocabulary.Check(tokenizer, model.Config.VocabularySize, "model and tokenizer");
         Device = device ?? model.Device;
         Model.to(Device);
     }
@@ -43,17 +44,36 @@ public sealed class LanguageModel : IDisposable
     {
         var tokenizer = TokenizerStore.Load(directory);
         var model = ModelCheckpoint.Load(directory, device);
-        return new LanguageModel(model, tokenizer, device);
+        try
+        {
+            TokenizerVocabulary.Check(tokenizer, model.Config.VocabularySize, $"Checkpoint '{directory}'");
+            return new LanguageModel(model, tokenizer, device);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Writes checkpoint (config.json, model.safetensors) and tokenizer files into <paramref name="directory"/>.</summary>
-    public void Save(string directory)
+    /// <summary>
+    /// Writes checkpoint (config.json, model.safetensors) and tokenizer files into <paramref name="directory"/> as one
+    /// atomic replacement: a crash mid-save leaves the previous checkpoint complete.
+    /// </summary>
+    public void Save(string directory) =>
+        Foundation.Persistence.AtomicDirectory.Write(directory, staging =>
+        {
+            ModelCheckpoint.WriteFiles(Model, staging);
+            TokenizerStore.Save(Tokenizer, staging);
+        }, name => ModelCheckpoint.IsCheckpointFile(name) || TokenizerStore.IsTokenizerFile(name));
+
+    /// <summary>Token ids of <paramref name="text"/>; throws naming the text when the tokenizer emits an id the model cannot embed.</summary>
+    public IReadOnlyList<int> Encode(string text)
     {
-        ModelCheckpoint.Save(Model, directory);
-        TokenizerStore.Save(Tokenizer, directory);
+        var ids = Tokenizer.EncodeToIds(text);
+        TokenizerVocabulary.CheckIds(ids, Config.VocabularySize, text);
+        return ids;
     }
-
-    public IReadOnlyList<int> Encode(string text) => Tokenizer.EncodeToIds(text);
 
     public string Decode(IEnumerable<int> ids) => Tokenizer.Decode(ids) ?? "";
 
@@ -62,8 +82,9 @@ public sealed class LanguageModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var encoded = prompts.Select(EncodePrompt).ToArray();
-        var stops = options.StopStrings.Where(s => s.Length > 0).ToArray();
+        var stops = options.StopStrings.ToArray();
         var effective = options.StopTokenIds is null ? With(options, EndOfSequenceIds) : options;
         TokenGenerator.StopCondition? stop = stops.Length == 0 ? null
             : (_, generated) => stops.Any(Decode(generated).Contains);

@@ -70,6 +70,11 @@ public sealed record TransformerConfig
     {
         _ = Family;
         Require(VocabularySize > 0, "vocabulary size must be positive");
+        // Token ids are 32-bit everywhere (tokenizers, generation), so a larger vocabulary could not be addressed.
+        Require(VocabularySize <= int.MaxValue, $"vocabulary size {VocabularySize} exceeds the 32-bit token id range");
+        foreach (var (id, name) in new[] { (BosTokenId, "bos_token_id"), (EosTokenId, "eos_token_id") })
+            Require(id is null or (>= 0 and <= int.MaxValue), $"{name} {id} is not a valid token id");
+        Require(PadTokenId is null or (>= int.MinValue and <= int.MaxValue), $"pad_token_id {PadTokenId} is not a valid token id");
         Require(HiddenSize > 0, "hidden size must be positive");
         Require(NumLayers > 0, "number of layers must be positive");
         Require(NumHeads > 0, "number of attention heads must be positive");

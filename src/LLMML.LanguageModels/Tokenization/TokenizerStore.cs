@@ -34,6 +34,10 @@ public static class TokenizerStore
     /// <summary>Hugging Face tokenizer settings read for SentencePiece models.</summary>
     public const string TokenizerConfigFileName = "tokenizer_config.json";
 
+    /// <summary>Whether a file name is one of the tokenizer files this class reads or writes.</summary>
+    public static bool IsTokenizerFile(string name) =>
+        name is CharacterTokenizer.FileName or VocabFileName or MergesFileName or AddedTokensFileName or SentencePieceFileName or TokenizerConfigFileName;
+
     // The source files of tokenizers this class built, so Save can write exactly what Load read.
     private static readonly ConditionalWeakTable<Tokenizer, IReadOnlyDictionary<string, byte[]>> Sources = new();
 

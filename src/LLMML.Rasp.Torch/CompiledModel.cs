@@ -1,4 +1,4 @@
-using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Torch.Assembly;
 using LLMML.Rasp.Torch.Modules;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
 namespace LLMML.Rasp.Torch;

@@ -1,9 +1,10 @@
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Evaluation;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
-using LLMML.Rasp.Torch;
 using LLMML.Rasp.Torch.Persistence;
+using LLMML.Rasp.Torch;
 using TorchSharp;
 
 namespace LLMML.Rasp.Tests;

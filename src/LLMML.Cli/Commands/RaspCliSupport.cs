@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Evaluation;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Torch;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Syntax;
 using LLMML.Rasp.Torch.Persistence;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LLMML.Rasp.Language;
 
 namespace LLMML.Rasp.Syntax;
@@ -19,11 +20,17 @@ namespace LLMML.Rasp.Syntax;
 /// </summary>
 public static class RaspScript
 {
+    /// <summary>
+    /// Deepest expression evaluation (nested calls, operator chains, lambda recursion) before the
+    /// program is refused with the line it reached; far below what overflows a 1 MB thread stack.
+    /// </summary>
+    public const int MaxDepth = 200;
+
     /// <summary>Parses and evaluates a program; returns its output SOp.</summary>
     public static SOp Parse(string text)
     {
         var statements = new Parser(Lexer.Tokenize(text)).ParseProgram();
-        var env = new Dictionary<string, object>(StringComparer.Ordinal);
+        var globals = new Scope(null);
         object? output = null;
         Statement? outputStatement = null;
         foreach (var s in statements)
@@ -31,14 +38,16 @@ public static class RaspScript
             switch (s)
             {
                 case AssignStatement a:
-                    var v = Eval(a.Value, env);
-                    if (v is SOp sop) sop.Named(a.Name);
-                    else if (v is Selector sel) sel.Named(a.Name);
-                    env[a.Name] = v;
+                    var v = Eval(a.Value, globals);
+                    // An assignment names a new expression; `x = tokens` or `y = x` is an alias and
+                    // renames nothing (tokens and indices are shared by every program in the process).
+                    if (v is SOp { HasName: false } sop) sop.Named(a.Name);
+                    else if (v is Selector { HasName: false } sel) sel.Named(a.Name);
+                    globals.Set(a.Name, v);
                     if (v is SOp) { output = v; outputStatement = s; }
                     break;
                 case OutputStatement o:
-                    output = Eval(o.Value, env);
+                    output = Eval(o.Value, globals);
                     outputStatement = s;
                     break;
             }
@@ -52,7 +61,29 @@ public static class RaspScript
     /// <summary>Reads and parses a .rasp file.</summary>
     public static SOp Load(string path) => Parse(File.ReadAllText(path));
 
-    private sealed record Closure(LambdaNode Lambda, IReadOnlyDictionary<string, object> Env);
+    /// <summary>
+    /// Variables: the program's globals, or a lambda's parameters over the scope it was defined in
+    /// (a chain, so calling a lambda never copies the globals).
+    /// </summary>
+    private sealed class Scope(Scope? parent)
+    {
+        private readonly Dictionary<string, object> _vars = new(StringComparer.Ordinal);
+        private readonly Scope? _parent = parent;
+
+        public void Set(string name, object value) => _vars[name] = value;
+
+        public bool TryGet(string name, out object value)
+        {
+            for (var s = this; s is not null; s = s._parent)
+                if (s._vars.TryGetValue(name, out value!)) return true;
+            value = null!;
+            return false;
+        }
+    }
+
+    private sealed record Closure(LambdaNode Lambda, Scope Env);
+
+    [ThreadStatic] private static int t_depth;
 
     private sealed record Builtin(string Name);
 
@@ -73,14 +104,24 @@ public static class RaspScript
         _ => o.GetType().Name,
     };
 
-    private static object Eval(Node node, IReadOnlyDictionary<string, object> env)
+    private static object Eval(Node node, Scope env)
+    {
+        // Lambdas run later, inside value-set inference and the evaluator, so the depth is per thread.
+        if (t_depth >= MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error(node, $"the expression nests deeper than {MaxDepth} levels (a recursive lambda, or too long a chain of operators or calls); split it over several lines");
+        t_depth++;
+        try { return EvalNode(node, env); }
+        finally { t_depth--; }
+    }
+
+    private static object EvalNode(Node node, Scope env)
     {
         switch (node)
         {
             case NumberNode n: return (RaspValue)n.Value;
             case StringNode s: return (RaspValue)s.Value;
             case NameNode name:
-                if (env.TryGetValue(name.Name, out var v)) return v;
+                if (env.TryGet(name.Name, out var v)) return v;
                 return name.Name switch
                 {
                     "tokens" => RaspOps.Tokens,
@@ -102,7 +143,7 @@ public static class RaspScript
         }
     }
 
-    private static RaspValue Value(Node n, IReadOnlyDictionary<string, object> env) =>
+    private static RaspValue Value(Node n, Scope env) =>
         Eval(n, env) is RaspValue v ? v : throw Error(n, "expected a plain value here");
 
     private static object Unary(UnaryNode u, object x) => (u.Op, x) switch
@@ -168,8 +209,8 @@ public static class RaspScript
                     throw Error(site, $"expected a lambda of {arity} parameter(s), got {c.Lambda.Parameters.Count}");
                 return args =>
                 {
-                    var env = new Dictionary<string, object>(c.Env);
-                    for (var i = 0; i < arity; i++) env[c.Lambda.Parameters[i]] = args[i];
+                    var env = new Scope(c.Env);
+                    for (var i = 0; i < arity; i++) env.Set(c.Lambda.Parameters[i], args[i]);
                     return Eval(c.Lambda.Body, env) is RaspValue v ? v
                         : throw Error(c.Lambda.Body, "a lambda must return a plain value");
                 };
@@ -196,7 +237,13 @@ public static class RaspScript
         };
     }
 
-    private static object Call(CallNode call, IReadOnlyDictionary<string, object> env)
+    private static SOp Annotate(CallNode call, Func<SOp> annotate)
+    {
+        try { return annotate(); }
+        catch (InvalidOperationException e) { throw Error(call, e.Message); }
+    }
+
+    private static object Call(CallNode call, Scope env)
     {
         var callee = Eval(call.Callee, env);
         var positional = call.Arguments.Where(a => a.Name is null).Select(a => Eval(a.Value, env)).ToList();
@@ -254,10 +301,10 @@ public static class RaspScript
                 return RaspOps.SelectorWidth(Arg<Selector>(0, "a selector"));
             case "numerical":
                 Arity(1);
-                return RaspOps.Numerical(Arg<SOp>(0, "an SOp"));
+                return Annotate(call, () => RaspOps.Numerical(Arg<SOp>(0, "an SOp")));
             case "categorical":
                 Arity(1);
-                return RaspOps.Categorical(Arg<SOp>(0, "an SOp"));
+                return Annotate(call, () => RaspOps.Categorical(Arg<SOp>(0, "an SOp")));
             default:
                 return ApplyBuiltin(call, b.Name, positional.Select((p, i) => p is RaspValue v ? v : throw Error(call, $"{b.Name}: argument {i + 1} must be a plain value")).ToArray());
         }

@@ -1,12 +1,11 @@
+using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
-
-/// <summary>What an SOp can hold: its values (sorted) and whether it can be None.</summary>
-public sealed record ValueSet(IReadOnlyList<RaspValue> Values, bool MayBeNone);
+namespace LLMML.Rasp.Passes;
 
 /// <summary>
-/// Compiler pass 3: the value set of every SOp. tokens → vocabulary, indices → 0..N−1,
+/// Compiler pass: the value set of every SOp. tokens → vocabulary, indices → 0..N−1,
 /// SelectorWidth → 0..N, Map / SequenceMap → images. A numerical Aggregate takes the means of up
 /// to N selected values (tracr keeps only the input values, an under-approximation).
 /// Also checks the rules that need value sets.

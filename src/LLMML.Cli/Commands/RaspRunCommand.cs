@@ -43,7 +43,7 @@ internal static class RaspRunCommand
             using var _m = model;
             using var scope = torch.NewDisposeScope();
             using var _g = torch.no_grad();
-            var states = model.Residuals(model.Encode([tokens]));
+            var states = model.RecordResiduals(model.Encode([tokens]));
             var compiled = model.DecodeVariable(states[^1], model.Config.Output, [tokens.Length])[0];
             var layers = parse.GetValue(trace)
                 ? states.Select((s, l) => new { layer = l, variables = model.DecodeTrace(s, [tokens.Length]).ToDictionary(kv => kv.Key, kv => kv.Value[0].Select(v => v.ToString()).ToArray()) }).ToList()

@@ -27,10 +27,18 @@ public static class RaspScript
     public const int MaxDepth = 200;
 
     /// <summary>Parses and evaluates a program; returns its output SOp.</summary>
-    public static SOp Parse(string text)
+    public static SOp Parse(string text) => Parse(text, null);
+
+    private static SOp Parse(string text, string? file)
+    {
+        try { return Run(text, file); }
+        catch (RaspSyntaxException e) when (e.File is null && file is not null) { throw new RaspSyntaxException(e.Line, e.Column, e.Problem, file); }
+    }
+
+    private static SOp Run(string text, string? file)
     {
         var statements = new Parser(Lexer.Tokenize(text)).ParseProgram();
-        var globals = new Scope(null);
+        var globals = new Scope(null, file);
         object? output = null;
         Statement? outputStatement = null;
         foreach (var s in statements)
@@ -58,17 +66,33 @@ public static class RaspScript
         return result;
     }
 
-    /// <summary>Reads and parses a .rasp file.</summary>
-    public static SOp Load(string path) => Parse(File.ReadAllText(path));
+    /// <summary>Largest .rasp file read (a program is a few hundred lines; this bounds memory, not style).</summary>
+    public const long MaxFileBytes = 16 << 20;
+
+    /// <summary>Reads and parses a .rasp file; errors name the file.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is larger than <see cref="MaxFileBytes"/>.</exception>
+    /// <exception cref="RaspSyntaxException">The program is malformed (with file, line and column).</exception>
+    public static SOp Load(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new FileNotFoundException($"No .rasp file at '{path}'.", path);
+        if (info.Length > MaxFileBytes)
+            throw new InvalidDataException($"'{path}' is {info.Length:N0} bytes; a .rasp program may be at most {MaxFileBytes:N0}.");
+        return Parse(File.ReadAllText(path), path);
+    }
 
     /// <summary>
     /// Variables: the program's globals, or a lambda's parameters over the scope it was defined in
     /// (a chain, so calling a lambda never copies the globals).
     /// </summary>
-    private sealed class Scope(Scope? parent)
+    private sealed class Scope(Scope? parent, string? file = null)
     {
         private readonly Dictionary<string, object> _vars = new(StringComparer.Ordinal);
         private readonly Scope? _parent = parent;
+
+        /// <summary>The file the program came from (errors of lambdas called later still name it).</summary>
+        public string? File { get; } = file ?? parent?.File;
 
         public void Set(string name, object value) => _vars[name] = value;
 
@@ -211,8 +235,15 @@ public static class RaspScript
                 {
                     var env = new Scope(c.Env);
                     for (var i = 0; i < arity; i++) env.Set(c.Lambda.Parameters[i], args[i]);
-                    return Eval(c.Lambda.Body, env) is RaspValue v ? v
-                        : throw Error(c.Lambda.Body, "a lambda must return a plain value");
+                    try
+                    {
+                        return Eval(c.Lambda.Body, env) is RaspValue v ? v
+                            : throw Error(c.Lambda.Body, "a lambda must return a plain value");
+                    }
+                    catch (RaspSyntaxException e) when (e.File is null && env.File is not null)
+                    {
+                        throw new RaspSyntaxException(e.Line, e.Column, e.Problem, env.File);
+                    }
                 };
             case Builtin b when arity == 1 && b.Name is "abs" or "round" or "floor" or "int" or "str":
                 return args => ApplyBuiltin(site, b.Name, args);

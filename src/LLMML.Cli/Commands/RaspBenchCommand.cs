@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using LLMML.Foundation.Persistence;
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Library;
 using Spectre.Console;
@@ -39,7 +40,7 @@ internal static class RaspBenchCommand
                     report.AssembleMilliseconds.ToString("F1"));
             }
             AnsiConsole.Write(table);
-            if (parse.GetValue(output) is { } file) File.WriteAllText(file.FullName, JsonSerializer.Serialize(reports, RaspCliSupport.Json));
+            if (parse.GetValue(output) is { } file) AtomicFile.Write(file.FullName, s => JsonSerializer.Serialize(s, reports, RaspCliSupport.Json));
             return 0;
         });
         return command;

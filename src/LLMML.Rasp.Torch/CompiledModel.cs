@@ -1,6 +1,5 @@
 using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
-using LLMML.Rasp.Torch.Assembly;
 using LLMML.Rasp.Torch.Modules;
 using TorchSharp;
 using static TorchSharp.torch;

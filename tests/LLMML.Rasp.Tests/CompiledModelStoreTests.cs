@@ -3,7 +3,6 @@ using LLMML.Foundation.Persistence;
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Torch;
-using LLMML.Rasp.Torch.Persistence;
 
 namespace LLMML.Rasp.Tests;
 

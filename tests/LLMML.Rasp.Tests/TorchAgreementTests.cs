@@ -3,7 +3,6 @@ using LLMML.Rasp.Evaluation;
 using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
-using LLMML.Rasp.Torch.Persistence;
 using LLMML.Rasp.Torch;
 using TorchSharp;
 

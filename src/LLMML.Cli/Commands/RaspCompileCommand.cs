@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using LLMML.Rasp.Torch.Persistence;
+using LLMML.Rasp.Torch;
 using Spectre.Console;
 
 namespace LLMML.Cli.Commands;

@@ -3,7 +3,7 @@ using LLMML.Rasp.Torch.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LLMML.Rasp.Torch.Assembly;
+namespace LLMML.Rasp.Torch;
 
 /// <summary>
 /// Compiler pass: writes the intermediate form's blocks into the weight matrices of a

@@ -4,7 +4,7 @@ using LLMML.Foundation.Persistence;
 using LLMML.Rasp.Torch.Modules;
 using static TorchSharp.torch;
 
-namespace LLMML.Rasp.Torch.Persistence;
+namespace LLMML.Rasp.Torch;
 
 /// <summary>
 /// Saves a compiled model as a directory: model.safetensors (weights, keys = module field paths)
@@ -75,7 +75,7 @@ public static class CompiledModelStore
             transformer.Dispose();
             throw;
         }
-        Assembly.TransformerAssembler.Freeze(transformer);
+        TransformerAssembler.Freeze(transformer);
         return new CompiledModel(transformer);
     }
 }

@@ -37,25 +37,12 @@ public class TeacherVerificationTests
             answer.Select((c, k) => (trigger + k, (RaspValue)c.ToString())).ToDictionary(t => t.Item1, t => t.Item2));
     }
 
-    private static bool IsShuffleDyck(string s)
-    {
-        var depth = new int[3];
-        foreach (var ch in s)
-        {
-            var i = "([{".IndexOf(ch);
-            if (i >= 0) depth[i]++;
-            var j = ")]}".IndexOf(ch);
-            if (j >= 0 && --depth[j] < 0) return false;
-        }
-        return depth.All(d => d == 0);
-    }
-
     [Fact]
     public void Dyck3_is_exact_on_every_bracket_string_up_to_length_5()
     {
         using var model = Teacher("dyck3", 7);
         var examples = AllStrings("()[]{}", 5).Select(s => new TeacherExample(RandomInputs.Chars("_" + s + ":"),
-            new Dictionary<int, RaspValue> { [s.Length + 1] = IsShuffleDyck(s) ? "yes" : "no" })).ToList();
+            new Dictionary<int, RaspValue> { [s.Length + 1] = ReferenceAnswers.IsShuffleDyck(s) ? "yes" : "no" })).ToList();
         examples.Should().HaveCount(9330);
         var report = TeacherVerification.RequireExact(model, ProgramCatalog.Get("dyck3").Build(7), examples, batchSize: 1024);
         report.Examples.Should().Be(9330);

@@ -1,5 +1,6 @@
 using System.Text;
 using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Syntax;
 using LLMML.Rasp.Torch;
@@ -58,5 +59,31 @@ public class SizeLimitTests
         prefix.ParameterCount.Should().BeGreaterThan(below.ParameterCount);
         RaspCompiler.Compile(program, new RaspCompilerOptions { Vocabulary = vocab, MaxLength = 4, MaxParameters = full.ParameterCount })
             .ParameterCount.Should().Be(full.ParameterCount);
+    }
+
+    private static RaspCompilerOptions Numbers(int vocabulary, int maxLength, long maxParameters) => new()
+    {
+        Vocabulary = Enumerable.Range(0, vocabulary).Select(i => (RaspValue)i).ToList(), MaxLength = maxLength, MaxParameters = maxParameters,
+    };
+
+    [Fact]
+    public void A_pair_table_past_the_limit_is_refused_before_its_matrices_exist()
+    {
+        // 50 × 50 pairs, each writing a one-hot of {0, 1}: 2,500 units reading 101 directions.
+        var product = RaspOps.SequenceMap((a, b) => (a * b) % 2, RaspOps.Tokens, RaspOps.Indices, "parity").Named("parity");
+        var act = () => RaspCompiler.Compile(product, Numbers(50, 50, 200_000));
+        act.Should().Throw<RaspCompileException>().Where(e => e.Node == "sequence_map 'parity'" && e.Message.Contains("its MLP alone needs at least 257,500 weights"));
+        RaspCompiler.Compile(product, Numbers(50, 50, 1_000_000)).MaxMlpHidden.Should().Be(2500);
+    }
+
+    [Fact]
+    public void Too_many_input_pairs_or_values_are_refused_while_inferring_value_sets()
+    {
+        var pairs = RaspOps.SequenceMap((a, b) => a + 1000 * b, RaspOps.Tokens, RaspOps.Indices, "pack").Named("pack");
+        FluentActions.Invoking(() => RaspCompiler.Compile(pairs, Numbers(300, 300, 50_000)))
+            .Should().Throw<RaspCompileException>().Where(e => e.Node == "sequence_map 'pack'" && e.Message.Contains("300 × 300 input values"));
+        // 300 × 100 = 30,000 pairs pass, but 30,000 distinct values are 30,000 dimensions embedded at 403 rows each.
+        FluentActions.Invoking(() => RaspCompiler.Compile(pairs, Numbers(300, 100, 1_000_000)))
+            .Should().Throw<RaspCompileException>().Where(e => e.Node == "sequence_map 'pack'" && e.Message.Contains("30,000 values"));
     }
 }

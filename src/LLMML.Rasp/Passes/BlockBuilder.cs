@@ -24,7 +24,7 @@ public sealed class BlockBuilder
         _graph = graph;
         _sets = sets;
         _options = options;
-        _mlp = new MlpConstructions(bos);
+        _mlp = new MlpConstructions(bos, options.MaxParameters);
         _attn = new AttentionConstructions(bos, options.AttentionColdness);
     }
 
@@ -42,6 +42,13 @@ public sealed class BlockBuilder
 
     /// <summary>Blocks of one SOp, or null for embedded inputs (tokens, indices, Full).</summary>
     public NodeBlocks? Build(SOp sop)
+    {
+        // Constructions know a node by its label; errors name it the way every pass does ("map 'x'").
+        try { return BuildBlocks(sop); }
+        catch (RaspCompileException e) when (e.Node == _graph.LabelOf(sop)) { throw new RaspCompileException(_graph.Describe(sop), e.Rule); }
+    }
+
+    private NodeBlocks? BuildBlocks(SOp sop)
     {
         var label = _graph.LabelOf(sop);
         var name = _graph.Describe(sop);

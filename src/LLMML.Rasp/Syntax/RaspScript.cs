@@ -15,8 +15,9 @@ namespace LLMML.Rasp.Syntax;
 /// Built-ins: tokens, indices, map, sequence_map, linear_sequence_map, full, select, aggregate
 /// (default=…), selector_width, numerical, categorical, the comparisons EQ LT LEQ GT GEQ NEQ TRUE FALSE;
 /// operators + − * / % == != &lt; &lt;= &gt; &gt;= and or not (&amp; | ~) on values, SOps and selectors;
-/// lambdas with `x if c else y` and min, max, abs, round, floor, int, str. An assignment names its
-/// SOp; without an `output` line the last assignment is the output. Errors carry line and column.
+/// lambdas with `x if c else y` and min, max, abs, round, floor, int, str. An assignment names the new
+/// SOp or selector it creates (`x = tokens` or `y = x` is only an alias); without an `output` line the
+/// last assignment is the output. Errors carry line and column (and the file, from <see cref="Load"/>).
 /// </summary>
 public static class RaspScript
 {

@@ -1,6 +1,5 @@
-using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
-using LLMML.Rasp.Torch.Assembly;
 using LLMML.Rasp.Torch.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -61,10 +60,17 @@ public sealed class CompiledModel : IDisposable
     }
 
     /// <summary>
-    /// Runs a batch and returns the residual streams [B, T, d] after the embedding (index 0) and after
-    /// each layer (1..L). Call inside a dispose scope (and no_grad); the tensors belong to the caller.
+    /// Runs a batch and records the residual stream entering each compiled layer: L + 1 tensors
+    /// [B, T, d_compiled], [i] = entering layer i ([0] = the embeddings), [L] = after the last layer;
+    /// the same shape of API as the LM core's residual recorder. Dimension j of every tensor is
+    /// <see cref="ResidualLabels"/>[j]. Call inside a dispose scope (and no_grad); the tensors belong
+    /// to the caller.
     /// </summary>
-    public List<Tensor> Residuals(Tensor tokenIds) => Transformer.ForwardWithResiduals(tokenIds);
+    /// <param name="tokenIds">[B, T] from <see cref="Encode"/> (BOS at position 0).</param>
+    public IReadOnlyList<Tensor> RecordResiduals(Tensor tokenIds) => Transformer.RecordResiduals(tokenIds);
+
+    /// <summary>Label of every residual dimension, "variable:value" or "variable" (numerical).</summary>
+    public IReadOnlyList<string> ResidualLabels => Config.ResidualLabels;
 
     /// <summary>
     /// Decodes a variable from a residual stream [B, T, d]: argmax of its one-hot (None if all &lt; 0.5)

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
 namespace LLMML.Rasp.Torch;
@@ -46,6 +46,42 @@ public sealed record CompiledModelConfig
 
     /// <summary>The output variable's range.</summary>
     public VariableInfo OutputVariable => Variables.First(v => v.Name == Output);
+
+    /// <summary>
+    /// Weights of the transformer this config describes: embeddings (|V|+2 + N+1)·d, per layer
+    /// 2·H·(K + V)·d attention and 2·h_l·d MLP weights (the same count as the compiler's SizeEstimator).
+    /// </summary>
+    public long ParameterCount
+    {
+        get
+        {
+            checked
+            {
+                long perLayerAttention = 2L * Heads * (KeySize + ValueSize);
+                return (long)DModel * (TokenCount + MaxLength + 1 + Layers * perLayerAttention + 2 * MlpHiddenPerLayer.Sum(h => (long)h));
+            }
+        }
+    }
+
+    /// <summary>Throws <see cref="InvalidDataException"/> naming <paramref name="source"/> when the shapes do not fit together.</summary>
+    public void Validate(string source)
+    {
+        void Require(bool ok, string what)
+        {
+            if (!ok) throw new InvalidDataException($"'{source}': {what}.");
+        }
+        Require(Vocabulary is { Count: > 0 }, "the vocabulary is empty");
+        Require(MaxLength >= 1 && DModel >= 1 && Layers >= 0 && Heads >= 1 && KeySize >= 1 && ValueSize >= 1,
+            $"sizes out of range (max length {MaxLength}, d_model {DModel}, layers {Layers}, heads {Heads}, key size {KeySize}, value size {ValueSize})");
+        Require(MlpHiddenPerLayer is not null && MlpHiddenPerLayer.Count == Layers && MlpHiddenPerLayer.All(h => h >= 1),
+            $"{MlpHiddenPerLayer?.Count ?? 0} MLP widths (each at least 1) for {Layers} layers");
+        Require(ResidualLabels is not null && ResidualLabels.Count == DModel, $"{ResidualLabels?.Count ?? 0} residual labels for d_model {DModel}");
+        Require(Variables is not null && Variables.All(v => v.Start >= 0 && v.Count >= 1 && v.Start + v.Count <= DModel),
+            "a variable's dimensions lie outside the residual stream");
+        Require(Variables!.Any(v => v.Name == Output), $"no output variable '{Output}'");
+        try { _ = ParameterCount; }
+        catch (OverflowException) { throw new InvalidDataException($"'{source}': the sizes describe a model too large to count."); }
+    }
 
     /// <summary>A variable's range by name; throws naming it when absent.</summary>
     public VariableInfo Variable(string name) => Variables.FirstOrDefault(v => v.Name == name)

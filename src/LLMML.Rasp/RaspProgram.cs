@@ -1,5 +1,6 @@
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Evaluation;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Syntax;

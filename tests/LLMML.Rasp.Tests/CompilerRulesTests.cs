@@ -1,4 +1,5 @@
 using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
 using static LLMML.Rasp.Language.RaspOps;

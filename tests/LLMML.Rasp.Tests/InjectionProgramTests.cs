@@ -63,7 +63,7 @@ public class InjectionProgramTests
         var yes = 0;
         for (var k = 0; k < prompts.Count; k++)
         {
-            var expected = IsShuffleDyck(prompts[k]) ? "yes" : "no";
+            var expected = ReferenceAnswers.IsShuffleDyck(prompts[k]) ? "yes" : "no";
             if (expected == "yes") yes++;
             outputs[k][^1].Should().Be((RaspValue)expected, prompts[k]);
         }
@@ -104,19 +104,6 @@ public class InjectionProgramTests
             else if (sb.Length + open.Sum() < n) { sb.Append(o[p]); open[p]++; }
         }
         return sb.ToString();
-    }
-
-    private static bool IsShuffleDyck(string s)
-    {
-        var depth = new int[3];
-        foreach (var ch in s)
-        {
-            var i = "([{".IndexOf(ch);
-            if (i >= 0) depth[i]++;
-            var j = ")]}".IndexOf(ch);
-            if (j >= 0 && --depth[j] < 0) return false;
-        }
-        return depth.All(d => d == 0);
     }
 }
 

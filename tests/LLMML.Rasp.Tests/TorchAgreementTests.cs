@@ -1,9 +1,9 @@
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Evaluation;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Torch;
-using LLMML.Rasp.Torch.Persistence;
 using TorchSharp;
 
 namespace LLMML.Rasp.Tests;
@@ -67,7 +67,7 @@ public class TorchAgreementTests
             var oracle = IrInterpreter.Run(compiled, compiled.Encode(input));
             using var scope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
-            var states = model.Residuals(model.Encode([input]));
+            var states = model.RecordResiduals(model.Encode([input]));
             states.Should().HaveCount(compiled.LayerCount + 1);
             // Without the BOS position (as an adapter's image of an LM stream would be), firstPosition 0.
             var withoutBos = states[^1].narrow(1, 1, input.Length);
@@ -83,6 +83,30 @@ public class TorchAgreementTests
                             $"{name} layer {l} position {p} dim {compiled.Layout.Directions[j]}: torch {data[p * d + j]}, oracle {oracle[l][p, j]}");
             }
         }
+    }
+
+    [Fact]
+    public void Recorded_residuals_are_one_per_layer_entry_plus_the_last_output_with_every_dimension_labelled()
+    {
+        var entry = ProgramCatalog.Get("reverse");
+        var compiled = RaspCompiler.Compile(entry.Build(5), new RaspCompilerOptions { Vocabulary = entry.Vocabulary, MaxLength = 5 });
+        using var model = CompiledModel.Assemble(compiled);
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        RaspValue[][] inputs = [[entry.Vocabulary[0], entry.Vocabulary[1], entry.Vocabulary[2]], [entry.Vocabulary[1]]];
+        var ids = model.Encode(inputs);
+        var states = model.RecordResiduals(ids);
+        states.Should().HaveCount(compiled.LayerCount + 1);
+        foreach (var s in states) s.shape.Should().Equal(2, 4, compiled.ResidualWidth);
+        model.ResidualLabels.Should().Equal(compiled.Layout.Directions.Select(d => d.Label));
+        // [0] is the embeddings: token row + position row of the IR, for the first sequence.
+        var first = states[0][0].data<float>().ToArray();
+        var tokenIds = compiled.Encode(inputs[0]);
+        for (var p = 0; p < tokenIds.Length; p++)
+            for (var j = 0; j < compiled.ResidualWidth; j++)
+                first[p * compiled.ResidualWidth + j].Should().Be((float)(compiled.TokenEmbedding[tokenIds[p], j] + compiled.PositionEmbedding[p, j]));
+        // [L] is what the model decodes its output from.
+        model.DecodeVariable(states[^1], compiled.Output, [3, 1]).Should().BeEquivalentTo(model.Run(inputs), o => o.WithStrictOrdering());
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using LLMML.Foundation.Persistence;
+using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Library;
 using Spectre.Console;
 
@@ -26,8 +28,12 @@ internal static class RaspBenchCommand
             foreach (var optimise in variants)
             {
                 // Warm the JIT once per program so the first length is not charged for it.
-                if (n == ns[0]) RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), entry.Vocabulary, n, entry.Causal).Model.Dispose();
-                var (report, _, model) = RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), entry.Vocabulary, n, entry.Causal, optimise);
+                RaspCompilerOptions Options(bool optimise) => new()
+                {
+                    Vocabulary = entry.Vocabulary, MaxLength = n, Causal = entry.Causal, FuseMaps = optimise, LinearSequenceMapDetection = optimise,
+                };
+                if (n == ns[0]) RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), Options(true)).Model.Dispose();
+                var (report, _, model) = RaspCliSupport.CompileAndAssemble(entry.Name, entry.Build(n), Options(optimise));
                 model.Dispose();
                 reports.Add(report);
                 table.AddRow(report.Program, n.ToString(), optimise ? "yes" : "no", report.DModel.ToString(), report.Layers.ToString(), report.Heads.ToString(),
@@ -35,7 +41,7 @@ internal static class RaspBenchCommand
                     report.AssembleMilliseconds.ToString("F1"));
             }
             AnsiConsole.Write(table);
-            if (parse.GetValue(output) is { } file) LLMML.Foundation.Persistence.AtomicFile.WriteAllText(file.FullName, JsonSerializer.Serialize(reports, RaspCliSupport.Json));
+            if (parse.GetValue(output) is { } file) AtomicFile.Write(file.FullName, s => JsonSerializer.Serialize(s, reports, RaspCliSupport.Json));
             return 0;
         });
         return command;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Torch.Verification;
 using Spectre.Console;
@@ -13,25 +12,24 @@ internal static class RaspCheckCommand
     public static Command Create()
     {
         var all = new Option<bool>("--all") { Description = "Check every library program." };
-        var program = new Option<string?>("--program", "-p") { Description = "Check one library program." };
+        var source = new RaspProgramOptions();
         var maxLen = new Option<int>("--max-len", "-n") { Description = "Maximum input length.", DefaultValueFactory = _ => 8 };
         var inputs = new Option<int>("--inputs") { Description = "Random inputs per length.", DefaultValueFactory = _ => 500 };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
         var json = CommonOptions.Json();
-        var command = new Command("check", "Compare compiled models (float32) and the IR oracle with the evaluator on random inputs of every length.")
-            { all, program, maxLen, inputs, seed, json };
+        var command = new Command("check",
+            "Compare compiled models (float32) and the IR oracle with the evaluator on random inputs of every length: every library program (--all), one (--program) or your own .rasp file (--file, with --vocab).")
+            { all, maxLen, inputs, seed, json };
+        source.AddTo(command);
         command.SetAction((parse, ct) =>
         {
-            var name = parse.GetValue(program);
-            if (!parse.GetValue(all) && name is null)
-            {
-                Console.Error.WriteLine("error: give --all or --program NAME.");
-                return Task.FromResult(2);
-            }
-            var entries = name is null ? ProgramCatalog.All : [ProgramCatalog.Get(name)];
+            if (parse.GetValue(all) == source.Given(parse))
+                throw new ArgumentException("Give exactly one of --all, --program NAME or --file PATH (with --vocab).");
             var n = parse.GetValue(maxLen);
-            var reports = entries.Select(e => AgreementCheck.Run(e.Name, e.Build(n),
-                new RaspCompilerOptions { Vocabulary = e.Vocabulary, MaxLength = n, Causal = e.Causal },
+            var choices = parse.GetValue(all)
+                ? ProgramCatalog.All.Select(e => new RaspProgramChoice(e.Name, e.Build(n), e.Vocabulary, e.Causal)).ToList()
+                : [source.Resolve(parse, n)];
+            var reports = choices.Select(c => AgreementCheck.Run(c.Name, c.Program, source.CompilerOptions(parse, c, n),
                 parse.GetValue(inputs), parse.GetValue(seed), cancellationToken: ct)).ToList();
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(reports, RaspCliSupport.Json));
             else

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Evaluation;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 using LLMML.Rasp.Library;
 using LLMML.Rasp.Torch;
@@ -28,20 +29,16 @@ internal static class RaspCliSupport
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RaspValue.Parse).ToList();
 
     public static (RaspCompileReport Report, CompiledProgram Program, CompiledModel Model) CompileAndAssemble(
-        string name, SOp program, IReadOnlyList<RaspValue> vocab, int maxLen, bool causal, bool optimise = true)
+        string name, SOp program, RaspCompilerOptions options)
     {
-        var options = new RaspCompilerOptions
-        {
-            Vocabulary = vocab, MaxLength = maxLen, Causal = causal, FuseMaps = optimise, LinearSequenceMapDetection = optimise,
-        };
         var compiled = RaspCompiler.Compile(program, options, name);
         var watch = Stopwatch.StartNew();
         var model = CompiledModel.Assemble(compiled);
         var assembleMs = watch.Elapsed.TotalMilliseconds;
         var c = model.Config;
-        var report = new RaspCompileReport(name, maxLen, causal, vocab.Count, c.DModel, c.Layers, c.Heads, c.KeySize, c.ValueSize,
-            c.MlpHidden, model.ParameterCount, Math.Round(compiled.CompileMilliseconds, 2), Math.Round(assembleMs, 2), optimise);
+        var report = new RaspCompileReport(name, options.MaxLength, options.Causal, options.Vocabulary.Count, c.DModel, c.Layers, c.Heads,
+            c.KeySize, c.ValueSize, c.MlpHidden, model.ParameterCount, Math.Round(compiled.CompileMilliseconds, 2), Math.Round(assembleMs, 2),
+            options.FuseMaps && options.LinearSequenceMapDetection);
         return (report, compiled, model);
     }
-
 }

@@ -6,9 +6,9 @@ namespace LLMML.Rasp.Torch.Modules;
 
 /// <summary>
 /// A transformer assembled from a compiled RASP program. Input: token ids [B, T] with BOS (id 0) at
-/// position 0 and PAD (id |V|+1) after the end; PAD keys are masked. The residual stream after the
-/// embedding and after every layer is exposed (<see cref="ForwardWithResiduals"/>), because
-/// injection aligns an LM to it layer by layer.
+/// position 0 and PAD (id |V|+1) after the end; PAD keys are masked. The residual stream entering
+/// every layer and after the last is exposed (<see cref="RecordResiduals"/>), because injection
+/// aligns an LM to it layer by layer.
 /// </summary>
 public sealed class CompiledTransformer : nn.Module<Tensor, Tensor>
 {
@@ -37,13 +37,16 @@ public sealed class CompiledTransformer : nn.Module<Tensor, Tensor>
     /// <returns>the final residual stream [B, T, d]</returns>
     public override Tensor forward(Tensor tokenIds)
     {
-        var states = ForwardWithResiduals(tokenIds);
+        var states = RecordResiduals(tokenIds);
         for (var i = 0; i < states.Count - 1; i++) states[i].Dispose();
         return states[^1];
     }
 
-    /// <summary>Residual streams [B, T, d] after the embedding (index 0) and after each layer (1..L).</summary>
-    public List<Tensor> ForwardWithResiduals(Tensor tokenIds)
+    /// <summary>
+    /// The residual streams, L + 1 of them, each [B, T, d]: [i] enters layer i ([0] = the embeddings),
+    /// [L] leaves the last layer. The tensors belong to the caller.
+    /// </summary>
+    public IReadOnlyList<Tensor> RecordResiduals(Tensor tokenIds)
     {
         var t = tokenIds.shape[1];
         if (t > Config.MaxLength + 1)

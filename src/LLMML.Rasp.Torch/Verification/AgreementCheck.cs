@@ -1,6 +1,7 @@
 using LLMML.Foundation.Progress;
 using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Evaluation;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
 namespace LLMML.Rasp.Torch.Verification;

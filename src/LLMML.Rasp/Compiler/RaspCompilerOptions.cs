@@ -43,4 +43,22 @@ public sealed class RaspCompilerOptions
 
     /// <summary>Largest value set a numerical Aggregate may have before compilation gives up.</summary>
     public int MaxValueSetSize { get; init; } = 20000;
+
+    /// <summary>
+    /// Largest assembled model, in weights, before compilation refuses the program (naming the node
+    /// that passes the limit). The default, 100 million (400 MB of float32), is above every library
+    /// program at N = 40; raise it for bigger ones.
+    /// </summary>
+    public long MaxParameters { get; init; } = 100_000_000;
+
+    /// <summary>Throws on options no program can be compiled for.</summary>
+    internal void Validate()
+    {
+        if (MaxLength < 1) throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, "MaxLength must be at least 1.");
+        if (MaxParameters < 1) throw new ArgumentOutOfRangeException(nameof(MaxParameters), MaxParameters, "MaxParameters must be at least 1.");
+        if (Vocabulary.Count == 0) throw new ArgumentException("The vocabulary is empty.", nameof(Vocabulary));
+        if (Vocabulary.Distinct().Count() != Vocabulary.Count) throw new ArgumentException("The vocabulary has duplicate tokens.", nameof(Vocabulary));
+        if (Vocabulary.Any(v => v.IsNone || v == BosToken || v == PadToken))
+            throw new ArgumentException($"The vocabulary must not contain None, '{BosToken}' or '{PadToken}'.", nameof(Vocabulary));
+    }
 }

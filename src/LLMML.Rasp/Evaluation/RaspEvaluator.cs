@@ -21,26 +21,37 @@ public sealed class RaspEvaluator
 
     /// <summary>Evaluates <paramref name="program"/> on one input sequence.</summary>
     public static RaspValue[] Evaluate(SOp program, IReadOnlyList<RaspValue> input, bool causal = false) =>
-        new RaspEvaluator(input, causal).Sop(program);
+        (RaspValue[])new RaspEvaluator(input, causal).Run(program);
 
     /// <summary>Evaluates a program and returns the value of every SOp it reads (its trace).</summary>
     public static IReadOnlyDictionary<SOp, RaspValue[]> Trace(SOp program, IReadOnlyList<RaspValue> input, bool causal = false)
     {
         var ev = new RaspEvaluator(input, causal);
-        ev.Sop(program);
+        ev.Run(program);
         return ev._memo.Where(kv => kv.Key is SOp).ToDictionary(kv => (SOp)kv.Key, kv => (RaspValue[])kv.Value);
     }
 
     /// <summary>Evaluates a selector to a [query, key] matrix.</summary>
     public static bool[,] EvaluateSelector(Selector selector, IReadOnlyList<RaspValue> input, bool causal = false) =>
-        new RaspEvaluator(input, causal).Sel(selector);
+        (bool[,])new RaspEvaluator(input, causal).Run(selector);
 
     private int N => _input.Count;
 
-    private RaspValue[] Sop(SOp sop)
+    // Children before parents, without recursion: programs can be thousands of nodes deep.
+    private object Run(RaspExpr root)
     {
-        if (_memo.TryGetValue(sop, out var cached)) return (RaspValue[])cached;
-        var result = sop switch
+        foreach (var e in ExpressionOrder.Of(root))
+            _memo[e] = e is SOp s ? Compute(s) : Compute((Selector)e);
+        return _memo[root];
+    }
+
+    private RaspValue[] Sop(SOp sop) => (RaspValue[])_memo[sop];
+
+    private bool[,] Sel(Selector selector) => (bool[,])_memo[selector];
+
+    private RaspValue[] Compute(SOp sop)
+    {
+        return sop switch
         {
             TokensSOp => _input.ToArray(),
             IndicesSOp => Enumerable.Range(0, N).Select(i => (RaspValue)i).ToArray(),
@@ -52,8 +63,6 @@ public sealed class RaspEvaluator
             SelectorWidthSOp w => Width(w),
             _ => throw new RaspEvaluationException($"Unknown SOp kind {sop.GetType().Name} ('{sop.Label}')."),
         };
-        _memo[sop] = result;
-        return result;
     }
 
     private RaspValue[] Zip(SOp left, SOp right, Func<RaspValue, RaspValue, RaspValue> f)
@@ -65,9 +74,8 @@ public sealed class RaspEvaluator
         return r;
     }
 
-    private bool[,] Sel(Selector selector)
+    private bool[,] Compute(Selector selector)
     {
-        if (_memo.TryGetValue(selector, out var cached)) return (bool[,])cached;
         var m = new bool[N, N];
         switch (selector)
         {
@@ -89,7 +97,6 @@ public sealed class RaspEvaluator
         // Causal masking is applied to the leaves only, so Not(causal) stays causal.
         if (_causal && selector is SelectSelector or SelectorNot)
             for (var q = 0; q < N; q++) for (var k = q + 1; k < N; k++) m[q, k] = false;
-        _memo[selector] = m;
         return m;
     }
 

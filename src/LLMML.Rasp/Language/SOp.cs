@@ -9,14 +9,38 @@ public abstract class SOp : RaspExpr
     /// <summary>Residual-stream encoding; categorical unless annotated.</summary>
     public RaspEncoding Encoding { get; internal set; } = RaspEncoding.Categorical;
 
+    /// <summary>
+    /// tokens and indices: one instance read by every program in the process, so naming or
+    /// annotating them would change every other program; they refuse both.
+    /// </summary>
+    private protected virtual bool IsSharedPrimitive => false;
+
     /// <summary>Gives this SOp a name (its label in the residual stream) and returns it.</summary>
-    public SOp Named(string name) { SetName(name); return this; }
+    /// <exception cref="InvalidOperationException">On tokens or indices (shared by every program).</exception>
+    public SOp Named(string name)
+    {
+        if (IsSharedPrimitive && name != Label)
+            throw new InvalidOperationException($"'{Label}' is shared by every program and cannot be renamed to '{name}'; use it under its own name, or name a Map of it");
+        SetName(name);
+        return this;
+    }
 
     /// <summary>Annotates this SOp as numerical (one scalar dimension) and returns it.</summary>
-    public SOp AsNumerical() { Encoding = RaspEncoding.Numerical; return this; }
+    /// <exception cref="InvalidOperationException">On tokens or indices, which are always categorical.</exception>
+    public SOp AsNumerical()
+    {
+        if (IsSharedPrimitive)
+            throw new InvalidOperationException($"'{Label}' is shared by every program and always categorical; annotate a copy instead: numerical(map(lambda x: x, {Label}))");
+        Encoding = RaspEncoding.Numerical;
+        return this;
+    }
 
-    /// <summary>Annotates this SOp as categorical (one-hot) and returns it.</summary>
-    public SOp AsCategorical() { Encoding = RaspEncoding.Categorical; return this; }
+    /// <summary>Annotates this SOp as categorical (one-hot) and returns it (tokens and indices already are).</summary>
+    public SOp AsCategorical()
+    {
+        if (!IsSharedPrimitive) Encoding = RaspEncoding.Categorical;
+        return this;
+    }
 
     /// <summary>Reference identity: `==` on SOps builds a program, it does not compare.</summary>
     public sealed override bool Equals(object? obj) => ReferenceEquals(this, obj);
@@ -58,6 +82,7 @@ public sealed class TokensSOp : SOp
     internal TokensSOp() => SetName("tokens");
     public override string Kind => "tokens";
     public override IReadOnlyList<RaspExpr> Children => [];
+    private protected override bool IsSharedPrimitive => true;
 }
 
 /// <summary>The positions 0..n−1 of the input.</summary>
@@ -66,6 +91,7 @@ public sealed class IndicesSOp : SOp
     internal IndicesSOp() => SetName("indices");
     public override string Kind => "indices";
     public override IReadOnlyList<RaspExpr> Children => [];
+    private protected override bool IsSharedPrimitive => true;
 }
 
 /// <summary>The same value at every position.</summary>

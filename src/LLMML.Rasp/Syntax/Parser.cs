@@ -4,6 +4,7 @@ namespace LLMML.Rasp.Syntax;
 internal sealed class Parser(List<Token> tokens)
 {
     private int _pos;
+    private int _nesting;
 
     private Token Peek => tokens[_pos];
     private Token Next() => tokens[_pos++];
@@ -43,7 +44,20 @@ internal sealed class Parser(List<Token> tokens)
         return statements;
     }
 
-    private Node Expression()
+    // Every nesting (brackets, call arguments, lambda bodies, prefix operators) recurses here, so
+    // the count bounds the parser's stack; evaluation bounds operator chains (RaspScript.MaxDepth).
+    private Node Nested(Func<Node> parse)
+    {
+        if (_nesting >= RaspScript.MaxDepth)
+            throw Error(Peek, $"brackets, calls or prefix operators nest deeper than {RaspScript.MaxDepth} levels; split the expression over several lines");
+        _nesting++;
+        try { return parse(); }
+        finally { _nesting--; }
+    }
+
+    private Node Expression() => Nested(ExpressionBody);
+
+    private Node ExpressionBody()
     {
         if (IsName("lambda"))
         {
@@ -97,7 +111,7 @@ internal sealed class Parser(List<Token> tokens)
         if (IsName("not") || IsOp("~"))
         {
             var t = Next();
-            return new UnaryNode("not", Not(), t.Line, t.Column);
+            return new UnaryNode("not", Nested(Not), t.Line, t.Column);
         }
         return Comparison();
     }
@@ -142,7 +156,7 @@ internal sealed class Parser(List<Token> tokens)
         if (IsOp("-"))
         {
             var t = Next();
-            return new UnaryNode("-", Unary(), t.Line, t.Column);
+            return new UnaryNode("-", Nested(Unary), t.Line, t.Column);
         }
         return Postfix();
     }

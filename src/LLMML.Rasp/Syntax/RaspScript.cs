@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LLMML.Rasp.Language;
 
 namespace LLMML.Rasp.Syntax;
@@ -14,16 +15,31 @@ namespace LLMML.Rasp.Syntax;
 /// Built-ins: tokens, indices, map, sequence_map, linear_sequence_map, full, select, aggregate
 /// (default=…), selector_width, numerical, categorical, the comparisons EQ LT LEQ GT GEQ NEQ TRUE FALSE;
 /// operators + − * / % == != &lt; &lt;= &gt; &gt;= and or not (&amp; | ~) on values, SOps and selectors;
-/// lambdas with `x if c else y` and min, max, abs, round, floor, int, str. An assignment names its
-/// SOp; without an `output` line the last assignment is the output. Errors carry line and column.
+/// lambdas with `x if c else y` and min, max, abs, round, floor, int, str. An assignment names the new
+/// SOp or selector it creates (`x = tokens` or `y = x` is only an alias); without an `output` line the
+/// last assignment is the output. Errors carry line and column (and the file, from <see cref="Load"/>).
 /// </summary>
 public static class RaspScript
 {
+    /// <summary>
+    /// Deepest expression evaluation (nested calls, operator chains, lambda recursion) before the
+    /// program is refused with the line it reached; far below what overflows a 1 MB thread stack.
+    /// </summary>
+    public const int MaxDepth = 200;
+
     /// <summary>Parses and evaluates a program; returns its output SOp.</summary>
-    public static SOp Parse(string text)
+    public static SOp Parse(string text) => Parse(text, null);
+
+    private static SOp Parse(string text, string? file)
+    {
+        try { return Run(text, file); }
+        catch (RaspSyntaxException e) when (e.File is null && file is not null) { throw new RaspSyntaxException(e.Line, e.Column, e.Problem, file); }
+    }
+
+    private static SOp Run(string text, string? file)
     {
         var statements = new Parser(Lexer.Tokenize(text)).ParseProgram();
-        var env = new Dictionary<string, object>(StringComparer.Ordinal);
+        var globals = new Scope(null, file);
         object? output = null;
         Statement? outputStatement = null;
         foreach (var s in statements)
@@ -31,14 +47,16 @@ public static class RaspScript
             switch (s)
             {
                 case AssignStatement a:
-                    var v = Eval(a.Value, env);
-                    if (v is SOp sop) sop.Named(a.Name);
-                    else if (v is Selector sel) sel.Named(a.Name);
-                    env[a.Name] = v;
+                    var v = Eval(a.Value, globals);
+                    // An assignment names a new expression; `x = tokens` or `y = x` is an alias and
+                    // renames nothing (tokens and indices are shared by every program in the process).
+                    if (v is SOp { HasName: false } sop) sop.Named(a.Name);
+                    else if (v is Selector { HasName: false } sel) sel.Named(a.Name);
+                    globals.Set(a.Name, v);
                     if (v is SOp) { output = v; outputStatement = s; }
                     break;
                 case OutputStatement o:
-                    output = Eval(o.Value, env);
+                    output = Eval(o.Value, globals);
                     outputStatement = s;
                     break;
             }
@@ -49,10 +67,48 @@ public static class RaspScript
         return result;
     }
 
-    /// <summary>Reads and parses a .rasp file.</summary>
-    public static SOp Load(string path) => Parse(File.ReadAllText(path));
+    /// <summary>Largest .rasp file read (a program is a few hundred lines; this bounds memory, not style).</summary>
+    public const long MaxFileBytes = 16 << 20;
 
-    private sealed record Closure(LambdaNode Lambda, IReadOnlyDictionary<string, object> Env);
+    /// <summary>Reads and parses a .rasp file; errors name the file.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is larger than <see cref="MaxFileBytes"/>.</exception>
+    /// <exception cref="RaspSyntaxException">The program is malformed (with file, line and column).</exception>
+    public static SOp Load(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new FileNotFoundException($"No .rasp file at '{path}'.", path);
+        if (info.Length > MaxFileBytes)
+            throw new InvalidDataException($"'{path}' is {info.Length:N0} bytes; a .rasp program may be at most {MaxFileBytes:N0}.");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>
+    /// Variables: the program's globals, or a lambda's parameters over the scope it was defined in
+    /// (a chain, so calling a lambda never copies the globals).
+    /// </summary>
+    private sealed class Scope(Scope? parent, string? file = null)
+    {
+        private readonly Dictionary<string, object> _vars = new(StringComparer.Ordinal);
+        private readonly Scope? _parent = parent;
+
+        /// <summary>The file the program came from (errors of lambdas called later still name it).</summary>
+        public string? File { get; } = file ?? parent?.File;
+
+        public void Set(string name, object value) => _vars[name] = value;
+
+        public bool TryGet(string name, out object value)
+        {
+            for (var s = this; s is not null; s = s._parent)
+                if (s._vars.TryGetValue(name, out value!)) return true;
+            value = null!;
+            return false;
+        }
+    }
+
+    private sealed record Closure(LambdaNode Lambda, Scope Env);
+
+    [ThreadStatic] private static int t_depth;
 
     private sealed record Builtin(string Name);
 
@@ -73,14 +129,24 @@ public static class RaspScript
         _ => o.GetType().Name,
     };
 
-    private static object Eval(Node node, IReadOnlyDictionary<string, object> env)
+    private static object Eval(Node node, Scope env)
+    {
+        // Lambdas run later, inside value-set inference and the evaluator, so the depth is per thread.
+        if (t_depth >= MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error(node, $"the expression nests deeper than {MaxDepth} levels (a recursive lambda, or too long a chain of operators or calls); split it over several lines");
+        t_depth++;
+        try { return EvalNode(node, env); }
+        finally { t_depth--; }
+    }
+
+    private static object EvalNode(Node node, Scope env)
     {
         switch (node)
         {
             case NumberNode n: return (RaspValue)n.Value;
             case StringNode s: return (RaspValue)s.Value;
             case NameNode name:
-                if (env.TryGetValue(name.Name, out var v)) return v;
+                if (env.TryGet(name.Name, out var v)) return v;
                 return name.Name switch
                 {
                     "tokens" => RaspOps.Tokens,
@@ -102,7 +168,7 @@ public static class RaspScript
         }
     }
 
-    private static RaspValue Value(Node n, IReadOnlyDictionary<string, object> env) =>
+    private static RaspValue Value(Node n, Scope env) =>
         Eval(n, env) is RaspValue v ? v : throw Error(n, "expected a plain value here");
 
     private static object Unary(UnaryNode u, object x) => (u.Op, x) switch
@@ -168,10 +234,17 @@ public static class RaspScript
                     throw Error(site, $"expected a lambda of {arity} parameter(s), got {c.Lambda.Parameters.Count}");
                 return args =>
                 {
-                    var env = new Dictionary<string, object>(c.Env);
-                    for (var i = 0; i < arity; i++) env[c.Lambda.Parameters[i]] = args[i];
-                    return Eval(c.Lambda.Body, env) is RaspValue v ? v
-                        : throw Error(c.Lambda.Body, "a lambda must return a plain value");
+                    var env = new Scope(c.Env);
+                    for (var i = 0; i < arity; i++) env.Set(c.Lambda.Parameters[i], args[i]);
+                    try
+                    {
+                        return Eval(c.Lambda.Body, env) is RaspValue v ? v
+                            : throw Error(c.Lambda.Body, "a lambda must return a plain value");
+                    }
+                    catch (RaspSyntaxException e) when (e.File is null && env.File is not null)
+                    {
+                        throw new RaspSyntaxException(e.Line, e.Column, e.Problem, env.File);
+                    }
                 };
             case Builtin b when arity == 1 && b.Name is "abs" or "round" or "floor" or "int" or "str":
                 return args => ApplyBuiltin(site, b.Name, args);
@@ -196,7 +269,13 @@ public static class RaspScript
         };
     }
 
-    private static object Call(CallNode call, IReadOnlyDictionary<string, object> env)
+    private static SOp Annotate(CallNode call, Func<SOp> annotate)
+    {
+        try { return annotate(); }
+        catch (InvalidOperationException e) { throw Error(call, e.Message); }
+    }
+
+    private static object Call(CallNode call, Scope env)
     {
         var callee = Eval(call.Callee, env);
         var positional = call.Arguments.Where(a => a.Name is null).Select(a => Eval(a.Value, env)).ToList();
@@ -254,10 +333,10 @@ public static class RaspScript
                 return RaspOps.SelectorWidth(Arg<Selector>(0, "a selector"));
             case "numerical":
                 Arity(1);
-                return RaspOps.Numerical(Arg<SOp>(0, "an SOp"));
+                return Annotate(call, () => RaspOps.Numerical(Arg<SOp>(0, "an SOp")));
             case "categorical":
                 Arity(1);
-                return RaspOps.Categorical(Arg<SOp>(0, "an SOp"));
+                return Annotate(call, () => RaspOps.Categorical(Arg<SOp>(0, "an SOp")));
             default:
                 return ApplyBuiltin(call, b.Name, positional.Select((p, i) => p is RaspValue v ? v : throw Error(call, $"{b.Name}: argument {i + 1} must be a plain value")).ToArray());
         }

@@ -1,12 +1,12 @@
+using System.Globalization;
+using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
-
-/// <summary>What an SOp can hold: its values (sorted) and whether it can be None.</summary>
-public sealed record ValueSet(IReadOnlyList<RaspValue> Values, bool MayBeNone);
+namespace LLMML.Rasp.Passes;
 
 /// <summary>
-/// Compiler pass 3: the value set of every SOp. tokens → vocabulary, indices → 0..N−1,
+/// Compiler pass: the value set of every SOp. tokens → vocabulary, indices → 0..N−1,
 /// SelectorWidth → 0..N, Map / SequenceMap → images. A numerical Aggregate takes the means of up
 /// to N selected values (tracr keeps only the input values, an under-approximation).
 /// Also checks the rules that need value sets.
@@ -26,8 +26,8 @@ public static class ValueSetInference
                 IndicesSOp => new(Enumerable.Range(0, n).Select(i => (RaspValue)i).ToList(), false),
                 FullSOp f => new([f.Value], f.Value.IsNone),
                 MapSOp m => Image(sets[m.Inner], sets[m.Inner].Values.Select(x => Safe(name, () => m.Function(x)))),
-                SequenceMapSOp s => Pairs(sets, s.Left, s.Right, (x, y) => Safe(name, () => s.Function(x, y))),
-                LinearSequenceMapSOp l => Pairs(sets, l.Left, l.Right, (x, y) => Safe(name, () => l.Apply(x, y))),
+                SequenceMapSOp s => Pairs(name, options, sets, s.Left, s.Right, (x, y) => Safe(name, () => s.Function(x, y))),
+                LinearSequenceMapSOp l => Pairs(name, options, sets, l.Left, l.Right, (x, y) => Safe(name, () => l.Apply(x, y))),
                 AggregateSOp a => AggregateSet(graph, sets, a, options),
                 SelectorWidthSOp w => Image(new([], false),
                     Enumerable.Range(0, n + 1).Select(i => w.OutputMap is null ? (RaspValue)i : Safe(name, () => w.OutputMap(i)))),
@@ -35,6 +35,11 @@ public static class ValueSetInference
             };
             if (sop.Encoding == RaspEncoding.Numerical && vs.Values.FirstOrDefault(v => !v.IsNumber) is { IsNone: false } bad)
                 throw new RaspCompileException(name, $"a numerical SOp must hold numbers, but it can hold '{bad}'");
+            // Each value is a residual dimension, embedded at every token and position: d·(|V| + N + 3) weights at least.
+            var embeddingRows = options.Vocabulary.Count + options.MaxLength + 3L;
+            if (sop is not (TokensSOp or IndicesSOp) && sop.Encoding == RaspEncoding.Categorical && vs.Values.Count * embeddingRows > options.MaxParameters)
+                throw new RaspCompileException(name, string.Create(CultureInfo.InvariantCulture,
+                    $"it can hold {vs.Values.Count:N0} values, one residual dimension each, so the embeddings alone would pass the limit of {options.MaxParameters:N0} weights (RaspCompilerOptions.MaxParameters)"));
             sets[sop] = vs;
         }
         CheckNoneReaders(graph, sets);
@@ -59,10 +64,14 @@ public static class ValueSetInference
         return new(Distinct(list), input.MayBeNone || list.Any(v => v.IsNone));
     }
 
-    private static ValueSet Pairs(Dictionary<SOp, ValueSet> sets, SOp left, SOp right, Func<RaspValue, RaspValue, RaspValue> f)
+    private static ValueSet Pairs(string name, RaspCompilerOptions options, Dictionary<SOp, ValueSet> sets, SOp left, SOp right,
+        Func<RaspValue, RaspValue, RaspValue> f)
     {
         var a = sets[left];
         var b = sets[right];
+        if (!ReferenceEquals(left, right) && (long)a.Values.Count * b.Values.Count > options.MaxParameters)
+            throw new RaspCompileException(name, string.Create(CultureInfo.InvariantCulture,
+                $"it combines {a.Values.Count:N0} × {b.Values.Count:N0} input values, more pairs than the limit of {options.MaxParameters:N0} weights (RaspCompilerOptions.MaxParameters) allows to enumerate"));
         var outs = ReferenceEquals(left, right)
             ? a.Values.Select(x => f(x, x)).ToList()
             : a.Values.SelectMany(x => b.Values.Select(y => f(x, y))).ToList();

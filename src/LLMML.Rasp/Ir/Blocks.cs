@@ -1,4 +1,4 @@
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Ir;
 
 /// <summary>
 /// A two-layer ReLU MLP over named directions: hidden = ReLU(W1ᵀ·x[inputs]), out[outputs] += W2ᵀ·hidden.
@@ -41,3 +41,6 @@ public sealed class IrLayer
     public List<MlpBlock> Mlps { get; } = [];
     public int MlpHiddenWidth => Mlps.Sum(m => m.Hidden.Count);
 }
+
+/// <summary>The blocks one SOp compiles to: a head, an MLP, or both (SelectorWidth).</summary>
+public sealed record NodeBlocks(AttentionHeadBlock? Head, MlpBlock? Mlp);

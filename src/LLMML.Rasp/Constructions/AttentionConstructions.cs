@@ -1,15 +1,19 @@
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Constructions;
 
 /// <summary>
-/// Compiler pass 4 (attention half): heads for Aggregate and SelectorWidth. Matching (query, key)
+/// Attention constructions (tracr's categorical_attn and selector_width): heads for Aggregate and SelectorWidth. Matching (query, key)
 /// pairs score c; BOS scores c/2 from the query's `one` direction, so it wins only when nothing
 /// matches and then supplies the default. There is no 1/√d scaling, so c is the real coldness.
 /// </summary>
 public sealed class AttentionConstructions(BasisDirection bos, double coldness)
 {
     private static readonly BasisDirection One = new(ResidualLayout.One);
+
+    /// <summary>The numerical direction a SelectorWidth's head writes 1/(w+1) to, before its MLP reads it.</summary>
+    public static BasisDirection SelectorWidthScratch(string label) => new($"{label}_selector_width_attn_output");
 
     private (List<BasisDirection> Q, List<BasisDirection> K, double[,] QK) Pattern(
         IReadOnlyList<BasisDirection> queryDirs, IReadOnlyList<BasisDirection> keyDirs,

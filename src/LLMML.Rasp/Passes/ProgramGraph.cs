@@ -1,9 +1,9 @@
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Passes;
 
 /// <summary>
-/// Compiler pass 2: the expression graph of a program, in topological order (inputs first), with
+/// Compiler pass: the expression graph of a program, in topological order (inputs first), with
 /// unique labels. tracr keys nodes by label, so two expressions both named "frac_prevs" merge
 /// silently; here the later one is renamed "frac_prevs_2".
 /// </summary>
@@ -36,24 +36,12 @@ public sealed class ProgramGraph
     public static ProgramGraph Build(SOp output)
     {
         var g = new ProgramGraph(output);
-        var order = new List<RaspExpr>();
-        var state = new Dictionary<RaspExpr, int>(); // 1 visiting, 2 done
-        var stack = new Stack<(RaspExpr Node, bool Expanded)>();
-        stack.Push((output, false));
-        while (stack.Count > 0)
+        var order = ExpressionOrder.Of(output);
+        foreach (var node in order)
+        foreach (var child in node.Children.Distinct())
         {
-            var (node, expanded) = stack.Pop();
-            if (expanded) { state[node] = 2; order.Add(node); continue; }
-            if (state.TryGetValue(node, out var s)) { if (s == 2) continue; continue; }
-            state[node] = 1;
-            stack.Push((node, true));
-            for (var i = node.Children.Count - 1; i >= 0; i--)
-            {
-                var child = node.Children[i];
-                if (!g._consumers.TryGetValue(child, out var list)) g._consumers[child] = list = [];
-                if (!list.Contains(node)) list.Add(node);
-                if (!state.ContainsKey(child)) stack.Push((child, false));
-            }
+            if (!g._consumers.TryGetValue(child, out var list)) g._consumers[child] = list = [];
+            list.Add(node);
         }
         g.Nodes = order;
         var used = new HashSet<string>(StringComparer.Ordinal);

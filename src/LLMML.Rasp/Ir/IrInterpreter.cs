@@ -1,6 +1,6 @@
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Ir;
 
 /// <summary>
 /// Runs the intermediate form in double precision: the oracle for the assembled transformer.

@@ -1,9 +1,10 @@
+using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Passes;
 
 /// <summary>
-/// Compiler pass 1: the static rules of what compiles (tracr's rules). Each violation is reported
+/// Compiler pass: the static rules of what compiles (tracr's rules). Each violation is reported
 /// as a <see cref="RaspCompileException"/> naming the node and the rule. Rules that need value sets
 /// (None defaults, numeric values) are checked by <see cref="ValueSetInference"/>.
 /// </summary>
@@ -17,8 +18,6 @@ public static class RaspValidator
             var name = graph.Describe(node);
             switch (node)
             {
-                case TokensSOp or IndicesSOp when ((SOp)node).Encoding != RaspEncoding.Categorical:
-                    throw new RaspCompileException(name, "tokens and indices must be categorical");
                 case SelectSelector s:
                     RequireCategorical(graph, name, s.Keys, "keys");
                     RequireCategorical(graph, name, s.Queries, "queries");

@@ -1,6 +1,7 @@
+using LLMML.Rasp.Compiler;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Passes;
 
 /// <summary>A selector reduced to one Select: keys, queries and a predicate of (key, query).</summary>
 public sealed record SimpleSelect(SOp Keys, SOp Queries, Func<RaspValue, RaspValue, bool> Holds);
@@ -11,20 +12,31 @@ public sealed record SimpleSelect(SOp Keys, SOp Queries, Func<RaspValue, RaspVal
 /// </summary>
 public static class SelectorSimplifier
 {
+    /// <summary>
+    /// Deepest And/Or/Not nesting compiled. The combined predicate nests as deep as the selector,
+    /// so this bounds the stack of every call to it; real programs nest two or three levels.
+    /// </summary>
+    public const int MaxNesting = 100;
+
     /// <summary>Simplifies, or throws naming the composite that cannot be reduced.</summary>
-    public static SimpleSelect Simplify(Selector selector, ProgramGraph graph)
+    public static SimpleSelect Simplify(Selector selector, ProgramGraph graph) => Simplify(selector, graph, 0);
+
+    private static SimpleSelect Simplify(Selector selector, ProgramGraph graph, int depth)
     {
+        if (depth > MaxNesting)
+            throw new RaspCompileException(graph.Describe(selector),
+                $"selectors combined with and/or/not nest deeper than {MaxNesting} levels; combine the SOps with a SequenceMap and select on that");
         switch (selector)
         {
             case SelectSelector s:
                 return new SimpleSelect(s.Keys, s.Queries, s.Predicate.Holds);
             case SelectorNot n:
-                var inner = Simplify(n.Inner, graph);
+                var inner = Simplify(n.Inner, graph, depth + 1);
                 return inner with { Holds = (k, q) => !inner.Holds(k, q) };
             case SelectorAnd a:
-                return Combine(graph, a, Simplify(a.Left, graph), Simplify(a.Right, graph), (x, y) => x && y);
+                return Combine(graph, a, Simplify(a.Left, graph, depth + 1), Simplify(a.Right, graph, depth + 1), (x, y) => x && y);
             case SelectorOr o:
-                return Combine(graph, o, Simplify(o.Left, graph), Simplify(o.Right, graph), (x, y) => x || y);
+                return Combine(graph, o, Simplify(o.Left, graph, depth + 1), Simplify(o.Right, graph, depth + 1), (x, y) => x || y);
             default:
                 throw new RaspCompileException(graph.Describe(selector), "unknown selector kind");
         }

@@ -1,6 +1,6 @@
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Ir;
 
 /// <summary>
 /// One named residual-stream dimension: (variable, value) for categorical variables, just the

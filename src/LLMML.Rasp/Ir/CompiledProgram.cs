@@ -1,6 +1,7 @@
 using LLMML.Rasp.Language;
+using LLMML.Rasp.Passes;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Ir;
 
 /// <summary>
 /// The intermediate form: blocks over named residual directions, allocated to layers, plus the
@@ -37,6 +38,9 @@ public sealed class CompiledProgram
     public int LayerCount => Layers.Count;
     public int MaxHeads => Layers.Count == 0 ? 0 : Layers.Max(l => l.Heads.Count);
     public int MaxMlpHidden => Layers.Count == 0 ? 0 : Layers.Max(l => l.MlpHiddenWidth);
+
+    /// <summary>Weights of the assembled transformer (see <see cref="SizeEstimator"/>).</summary>
+    public long ParameterCount => SizeEstimator.Parameters(ResidualWidth, Vocabulary.Count, MaxLength, Layers);
 
     /// <summary>Largest per-head query/key width after factorising QK (the assembled key size).</summary>
     public int KeySize => Layers.SelectMany(l => l.Heads).Select(h => Math.Min(h.Queries.Count, h.Keys.Count)).DefaultIfEmpty(0).Max();

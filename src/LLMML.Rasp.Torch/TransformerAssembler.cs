@@ -1,12 +1,12 @@
-using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Torch.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LLMML.Rasp.Torch.Assembly;
+namespace LLMML.Rasp.Torch;
 
 /// <summary>
-/// Compiler pass 6: writes the intermediate form's blocks into the weight matrices of a
+/// Compiler pass: writes the intermediate form's blocks into the weight matrices of a
 /// <see cref="CompiledTransformer"/> (float32). Each head's QK (|Q|×|K|) is factorised into W_Q and
 /// W_K of width min(|Q|, |K|), each OV likewise; heads are padded with zeros to the widest layer,
 /// MLP blocks of a layer are concatenated (each layer keeps its own width).

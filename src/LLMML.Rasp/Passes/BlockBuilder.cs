@@ -1,8 +1,15 @@
+using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Constructions;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Passes;
 
-/// <summary>Compiler pass 4: turns each SOp into blocks over named basis directions.</summary>
+/// <summary>
+/// Compiler pass: turns each SOp into blocks over named basis directions, choosing the MLP or
+/// attention construction (<see cref="MlpConstructions"/>, <see cref="AttentionConstructions"/>)
+/// from its kind and encodings.
+/// </summary>
 public sealed class BlockBuilder
 {
     private readonly ProgramGraph _graph;
@@ -11,17 +18,22 @@ public sealed class BlockBuilder
     private readonly MlpConstructions _mlp;
     private readonly AttentionConstructions _attn;
 
-    public BlockBuilder(ProgramGraph graph, IReadOnlyDictionary<SOp, ValueSet> sets, RaspCompilerOptions options, BasisDirection bos)
+    public BlockBuilder(ProgramGraph graph, IReadOnlyDictionary<SOp, ValueSet> sets, RaspCompilerOptions options)
     {
+        var bos = ResidualLayout.Bos(options.BosToken);
         _graph = graph;
         _sets = sets;
         _options = options;
-        _mlp = new MlpConstructions(bos);
+        _mlp = new MlpConstructions(bos, options.MaxParameters);
         _attn = new AttentionConstructions(bos, options.AttentionColdness);
     }
 
-    /// <summary>Name of a SelectorWidth's scratch direction.</summary>
-    public static string ScratchName(string label) => $"{label}_selector_width_attn_output";
+    /// <summary>The blocks of every SOp of a program (null for embedded inputs).</summary>
+    public static IReadOnlyDictionary<SOp, NodeBlocks?> BuildAll(ProgramGraph graph, IReadOnlyDictionary<SOp, ValueSet> sets, RaspCompilerOptions options)
+    {
+        var builder = new BlockBuilder(graph, sets, options);
+        return graph.SOps.ToDictionary(s => s, builder.Build);
+    }
 
     /// <summary>The residual directions of an SOp.</summary>
     public IReadOnlyList<BasisDirection> Dirs(SOp sop) => Spec(sop).Directions;
@@ -30,6 +42,13 @@ public sealed class BlockBuilder
 
     /// <summary>Blocks of one SOp, or null for embedded inputs (tokens, indices, Full).</summary>
     public NodeBlocks? Build(SOp sop)
+    {
+        // Constructions know a node by its label; errors name it the way every pass does ("map 'x'").
+        try { return BuildBlocks(sop); }
+        catch (RaspCompileException e) when (e.Node == _graph.LabelOf(sop)) { throw new RaspCompileException(_graph.Describe(sop), e.Rule); }
+    }
+
+    private NodeBlocks? BuildBlocks(SOp sop)
     {
         var label = _graph.LabelOf(sop);
         var name = _graph.Describe(sop);
@@ -56,7 +75,7 @@ public sealed class BlockBuilder
             case SelectorWidthSOp w:
             {
                 var sel = SelectorSimplifier.Simplify(w.Selector, _graph);
-                var scratch = new BasisDirection(ScratchName(label));
+                var scratch = AttentionConstructions.SelectorWidthScratch(label);
                 var head = _attn.SelectorWidth(label, Dirs(sel.Queries), Dirs(sel.Keys), sel.Holds, scratch);
                 var n = _options.MaxLength;
                 var xs = Enumerable.Range(0, n + 1).Select(i => 1.0 / (i + 1)).ToList();

@@ -1,43 +1,38 @@
+using System.Globalization;
+using LLMML.Rasp.Compiler;
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
-
-/// <summary>Where an MLP writes: one-hot over values, or one scalar.</summary>
-public sealed record OutputSpec(string Name, RaspEncoding Encoding, IReadOnlyList<RaspValue> Values)
-{
-    public IReadOnlyList<BasisDirection> Directions => Encoding == RaspEncoding.Numerical
-        ? [new BasisDirection(Name)]
-        : Values.Select(v => new BasisDirection(Name, v)).ToList();
-
-    /// <summary>The output vector of a value: one-hot, scalar, or zero for None.</summary>
-    public double[] Encode(RaspValue v)
-    {
-        var e = new double[Encoding == RaspEncoding.Numerical ? 1 : Values.Count];
-        if (v.IsNone) return e;
-        if (Encoding == RaspEncoding.Numerical) e[0] = v.Number;
-        else
-        {
-            var i = Values.ToList().IndexOf(v);
-            if (i >= 0) e[i] = 1;
-        }
-        return e;
-    }
-}
+namespace LLMML.Rasp.Constructions;
 
 /// <summary>
-/// Compiler pass 4 (MLP half): ReLU MLP blocks over named directions. Every constant term is
+/// MLP constructions (tracr's categorical_mlp and numerical_mlp): ReLU MLP blocks over named directions. Every constant term is
 /// multiplied by "not BOS" = one − tokens:BOS, so every variable stays exactly 0 at the BOS
 /// position, which attention reads as its default value.
 /// </summary>
-public sealed class MlpConstructions(BasisDirection bos)
+/// <param name="bos">The BOS direction (gates every constant).</param>
+/// <param name="maxParameters">
+/// The compiled model's weight limit. A block's W1 and W2 are no larger than its share of the
+/// assembled MLP (hidden units × residual width, twice), so a block past the limit is refused before
+/// its matrices are allocated.
+/// </param>
+public sealed class MlpConstructions(BasisDirection bos, long maxParameters = long.MaxValue)
 {
     private static readonly BasisDirection One = new(ResidualLayout.One);
+
+    private void EnsureWithinLimit(string node, long units, int inputs, int outputs)
+    {
+        if (units * (inputs + outputs) > maxParameters)
+            throw new RaspCompileException(node, string.Create(CultureInfo.InvariantCulture,
+                $"its MLP alone needs at least {units * (inputs + outputs):N0} weights ({units:N0} hidden units), more than the limit of {maxParameters:N0} (RaspCompilerOptions.MaxParameters, `--max-params` on the command line)"));
+    }
 
     /// <summary>Categorical → categorical lookup table: one unit per output value.</summary>
     public MlpBlock CategoricalMap(string node, IReadOnlyList<BasisDirection> input, Func<RaspValue, RaspValue> f, OutputSpec output)
     {
         var outs = output.Directions;
         var hiddenValues = output.Values.ToList();
+        EnsureWithinLimit(node, hiddenValues.Count, input.Count, outs.Count);
         var w1 = new double[input.Count, hiddenValues.Count];
         var w2 = new double[hiddenValues.Count, outs.Count];
         for (var i = 0; i < input.Count; i++)
@@ -145,6 +140,11 @@ public sealed class MlpConstructions(BasisDirection bos)
     {
         var inputs = left.Concat(right).Append(One).Distinct().ToList();
         var outs = output.Directions;
+        long units = 0;
+        foreach (var a in left)
+        foreach (var b in right)
+            if (!f(a.Value, b.Value).IsNone) units++;
+        EnsureWithinLimit(node, units, inputs.Count, outs.Count);
         var cols1 = new List<double[]>();
         var rows2 = new List<double[]>();
         var hidden = new List<string>();

@@ -1,6 +1,6 @@
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Ir;
 
 /// <summary>Where one variable lives in the residual stream.</summary>
 /// <param name="Name">Variable (SOp label, or a scratch name).</param>
@@ -19,6 +19,15 @@ public sealed class ResidualLayout
 
     /// <summary>The constant direction, 1 at every non-padding position.</summary>
     public const string One = "one";
+
+    /// <summary>The input tokens' variable (the vocabulary plus BOS).</summary>
+    public const string Tokens = "tokens";
+
+    /// <summary>The positions' variable (0..N−1; BOS has none).</summary>
+    public const string Indices = "indices";
+
+    /// <summary>The BOS direction: attention's fallback key and the gate of every MLP constant.</summary>
+    public static BasisDirection Bos(string bosToken) => new(Tokens, bosToken);
 
     public IReadOnlyList<BasisDirection> Directions => _directions;
     public IReadOnlyList<VariableRange> Variables => _variables;

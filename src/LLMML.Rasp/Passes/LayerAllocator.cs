@@ -1,9 +1,10 @@
+using LLMML.Rasp.Ir;
 using LLMML.Rasp.Language;
 
-namespace LLMML.Rasp.Compiler;
+namespace LLMML.Rasp.Passes;
 
 /// <summary>
-/// Compiler pass 5: places blocks in layers. Each SOp gets the earliest sublayer after all of its
+/// Compiler pass: places blocks in layers. Each SOp gets the earliest sublayer after all of its
 /// inputs are ready: heads in attention sublayers, MLPs in MLP sublayers, SelectorWidth in an
 /// attention sublayer and the MLP right after. Half-layer h: even = attention, odd = MLP of layer h/2.
 /// The depth is therefore the longest path from the inputs, as in tracr.

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using LLMML.Cli.Commands;
+using LLMML.LanguageModels.Devices;
+
+// Before anything loads libtorch: its OpenMP threads must wait passively, or a busy core stalls every parallel op.
+TorchThreading.PreferPassiveWaiting();
 
 var root = new RootCommand("LLMML: interpretability research methods as ML.NET components on TorchSharp.")
 {

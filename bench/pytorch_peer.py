@@ -138,7 +138,7 @@ def main():
     fwd, fwd_cpu = timed(a.runs, forward)
 
     model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)  # TorchSharp's AdamW default
     inputs, targets = ids[:, :-1], ids[:, 1:].reshape(-1)
 
     def step():

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using LLMML.LanguageModels.Devices;
 using LLMML.LanguageModels.Modeling;
+using LLMML.LanguageModels.Training;
 using Spectre.Console;
 using static LLMML.Foundation.Benchmarks.BenchmarkTiming;
 using TorchSharp;
@@ -25,13 +26,14 @@ internal static class BenchLmCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after one warm-up); the GPT-2-small config uses at most 3.", DefaultValueFactory = _ => 5 };
         var family = new Option<string>("--family") { Description = "Architecture family of the benchmarked configs: gpt2, llama or phi.", DefaultValueFactory = _ => "gpt2" };
         var skipLarge = new Option<bool>("--skip-large") { Description = "Skip the 124M GPT-2-small-shaped config." };
+        var only = new Option<string[]>("--config") { Description = "Run only these configs (tiny-2L, small-6L, gpt2-small-124M); repeatable.", AllowMultipleArgumentsPerToken = true };
         var peer = new Option<string?>("--peer") { Description = "Also run the identical model in another framework, interleaved with ours: pytorch (Debian's python3-torch with OpenBLAS)." };
         var python = new Option<string>("--python") { Description = "Python interpreter that has torch, for --peer pytorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var busy = new Option<bool>("--busy") { Description = "Keep one extra process busy (a `yes > /dev/null` loop) while measuring, to see how both sides cope with a taken core." };
         var threads = CommonOptions.Threads();
         var lm = new Command("lm", "Forward and AdamW-step time and peak memory of tiny, small and GPT-2-small-shaped transformers (CPU, batch 8 × 64), optionally against PyTorch.")
         {
-            json, runs, family, skipLarge, peer, python, busy, threads,
+            json, runs, family, skipLarge, only, peer, python, busy, threads,
         };
         lm.SetAction(parse =>
         {
@@ -39,7 +41,7 @@ internal static class BenchLmCommand
             var peerName = parse.GetValue(peer);
             // Against a peer, 1 and 2 threads unless one count was asked for; alone, torch's current setting.
             int[] threadCounts = parse.GetValue(threads) is { } n ? [n] : peerName is null ? [get_num_threads()] : [1, 2];
-            return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge),
+            return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge), parse.GetValue(only) ?? [],
                 peerName, parse.GetValue(python)!, parse.GetValue(busy), threadCounts);
         });
         return lm;
@@ -60,7 +62,7 @@ internal static class BenchLmCommand
         string Framework, string Version, string[] Blas, long Parameters, double ForwardMsMedian, double ForwardCpuMsMedian,
         double TrainStepMsMedian, double TrainStepCpuMsMedian, double PeakRssMb, double ForwardRatio, double TrainStepRatio);
 
-    private static int Run(string? jsonPath, int runs, string family, bool skipLarge, string? peer, string python, bool busy, int[] threadCounts)
+    private static int Run(string? jsonPath, int runs, string family, bool skipLarge, string[] only, string? peer, string python, bool busy, int[] threadCounts)
     {
         if (family is not ("gpt2" or "llama" or "phi"))
         {
@@ -99,6 +101,12 @@ internal static class BenchLmCommand
             ("small-6L", Shape(family, hidden: 384, layers: 6, heads: 6, vocabulary: 8192)),
         };
         if (!skipLarge) configs.Add(("gpt2-small-124M", Shape(family, hidden: 768, layers: 12, heads: 12, vocabulary: 50257)));
+        if (only.FirstOrDefault(name => configs.All(c => c.Name != name)) is { } unknown)
+        {
+            AnsiConsole.MarkupLine($"[red]Unknown config '{Markup.Escape(unknown)}'; use {string.Join(", ", configs.Select(c => c.Name))}.[/]");
+            return 2;
+        }
+        if (only.Length > 0) configs.RemoveAll(c => !only.Contains(c.Name));
 
         var runtime = TorchRuntime.Describe();
         using var busyLoop = busy ? BusyLoop.Start() : null;
@@ -226,7 +234,7 @@ internal static class BenchLmCommand
         });
 
         model.train();
-        using var optimizer = optim.AdamW(model.parameters(), lr: 1e-4);
+        using var optimizer = LeanAdamW.Create(model.parameters(), lr: 1e-4);   // the training loop's optimizer
         using var inputs = ids.narrow(1, 0, Tokens - 1);
         using var targets = ids.narrow(1, 1, Tokens - 1).reshape(-1);
         var (train, trainCpu) = Timed(runs, () =>
@@ -299,6 +307,8 @@ internal static class BenchLmCommand
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            // Hand freed heap pages back first: otherwise the previous config's memory still counts as resident.
+            if (OperatingSystem.IsLinux()) malloc_trim(0);
             try { File.WriteAllText("/proc/self/clear_refs", "5"); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* not Linux: the peak stays process-wide */ }
         }
@@ -314,6 +324,9 @@ internal static class BenchLmCommand
             return PeakWorkingSetMb();
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int malloc_trim(nuint pad);
 
     /// <summary>One extra process spinning on a core for as long as this is alive (`yes &gt; /dev/null`).</summary>
     private sealed class BusyLoop : IDisposable

@@ -192,11 +192,12 @@ namespace LLMML.Build
         }
 
         /// <summary>CPUID plus the three dwords of "GenuineIntel" compared as immediates: the function we mean.</summary>
-        public static bool LooksLikeVendorCheck(byte[] body) =>
-            IndexOf(body, new byte[] { 0x0F, 0xA2 }) >= 0
-            && IndexOf(body, Encoding.ASCII.GetBytes("Genu")) >= 0
-            && IndexOf(body, Encoding.ASCII.GetBytes("ineI")) >= 0
-            && IndexOf(body, Encoding.ASCII.GetBytes("ntel")) >= 0;
+        public static bool LooksLikeVendorCheck(byte[] body)
+        {
+            // One char per byte, so ordinal substring search finds byte sequences.
+            var text = new string(Array.ConvertAll(body, b => (char)b));
+            return text.Contains("\u000F\u00A2") && text.Contains("Genu") && text.Contains("ineI") && text.Contains("ntel");
+        }
 
         private static byte[] ReadAt(FileStream file, long offset, int count)
         {
@@ -227,17 +228,6 @@ namespace LLMML.Build
             for (int i = 0; i < prefix.Length; i++)
                 if (bytes[i] != prefix[i]) return false;
             return true;
-        }
-
-        private static int IndexOf(byte[] haystack, byte[] needle)
-        {
-            for (int i = 0; i <= haystack.Length - needle.Length; i++)
-            {
-                int j = 0;
-                while (j < needle.Length && haystack[i + j] == needle[j]) j++;
-                if (j == needle.Length) return i;
-            }
-            return -1;
         }
 
         private static string Hex(byte[] bytes, int count)

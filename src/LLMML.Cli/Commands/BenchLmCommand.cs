@@ -145,7 +145,7 @@ internal static class BenchLmCommand
         AnsiConsole.MarkupLine("Medians of wall-clock time (fwd = forward without gradients, step = one AdamW training step incl. forward, backward, update); " +
             "RSS = peak resident memory while measuring that config.");
         if (peerScript is not null)
-            AnsiConsole.MarkupLine("ratio = ours / PyTorch (below 1: we are faster). Peer: OMP_WAIT_POLICY=PASSIVE, OPENBLAS_NUM_THREADS = threads, " +
+            AnsiConsole.MarkupLine("ratio = ours / PyTorch (below 1: we are faster); CPU ratio = the same for process CPU time, steadier than wall time on a loaded machine. Peer: OMP_WAIT_POLICY=PASSIVE, OPENBLAS_NUM_THREADS = threads, " +
                 "no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE.");
         AnsiConsole.MarkupLine($"Load average (1 min) before / after: {Format(loadBefore)} / {Format(loadAfter)}; a load above the core count inflates wall times.");
 
@@ -184,10 +184,13 @@ internal static class BenchLmCommand
         var table = new Table();
         if (withPeer)
         {
-            table.AddColumns("threads", "config", "params", "fwd ms", "PyTorch fwd ms", "fwd ratio", "step ms", "PyTorch step ms", "step ratio", "RSS MB", "PyTorch RSS MB");
+            table.AddColumns("threads", "config", "params", "fwd ms", "PyTorch fwd ms", "fwd ratio", "step ms", "PyTorch step ms", "step ratio",
+                "CPU ratio fwd / step", "RSS MB", "PyTorch RSS MB");
             foreach (var r in results)
                 table.AddRow($"{r.Threads}", r.Name, $"{r.Parameters / 1e6:F1}M", Ms(r.ForwardMsMedian), Ms(r.Peer!.ForwardMsMedian), $"{r.Peer.ForwardRatio:F2}",
-                    Ms(r.TrainStepMsMedian), Ms(r.Peer.TrainStepMsMedian), $"{r.Peer.TrainStepRatio:F2}", $"{r.PeakRssMb:F0}", $"{r.Peer.PeakRssMb:F0}");
+                    Ms(r.TrainStepMsMedian), Ms(r.Peer.TrainStepMsMedian), $"{r.Peer.TrainStepRatio:F2}",
+                    $"{r.ForwardCpuMsMedian / r.Peer.ForwardCpuMsMedian:F2} / {r.TrainStepCpuMsMedian / r.Peer.TrainStepCpuMsMedian:F2}",
+                    $"{r.PeakRssMb:F0}", $"{r.Peer.PeakRssMb:F0}");
         }
         else
         {

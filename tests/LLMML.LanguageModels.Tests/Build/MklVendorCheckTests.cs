@@ -71,9 +71,8 @@ public class MklVendorCheckTests
     {
         if (!OperatingSystem.IsLinux() || !File.Exists(CacheLibrary)) return;
         using var dir = new TempDirectory();
-        var original = Path.Combine(dir.Path, "original.so");
+        var original = dir.CopyOf(CacheLibrary, "original.so");
         var linked = Path.Combine(dir.Path, "linked.so");
-        File.Copy(CacheLibrary, original);
         Link(original, linked);
 
         var first = MklVendorCheck.Patch(linked);
@@ -93,8 +92,7 @@ public class MklVendorCheckTests
     {
         if (!OperatingSystem.IsLinux() || !File.Exists(CacheLibrary)) return;
         using var dir = new TempDirectory();
-        var copy = Path.Combine(dir.Path, "changed.so");
-        File.Copy(CacheLibrary, copy);
+        var copy = dir.CopyOf(CacheLibrary, "changed.so");
         var (offset, size) = MklVendorCheck.Locate(copy)!.Value;
         using (var file = new FileStream(copy, FileMode.Open, FileAccess.Write))
         {
@@ -123,8 +121,7 @@ public class MklVendorCheckTests
     {
         if (!OperatingSystem.IsLinux() || !File.Exists(CacheLibrary)) return;
         using var dir = new TempDirectory();
-        var copy = Path.Combine(dir.Path, "libtorch_cpu.so");
-        File.Copy(CacheLibrary, copy);
+        var copy = dir.CopyOf(CacheLibrary, "libtorch_cpu.so");
         var intel = Path.Combine(dir.Path, "cpuinfo-intel");
         var amd = Path.Combine(dir.Path, "cpuinfo-amd");
         File.WriteAllText(intel, "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n");
@@ -232,6 +229,13 @@ public class MklVendorCheckTests
     private sealed class TempDirectory : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("llmml-mkl-").FullName;
+
+        public string CopyOf(string source, string name)
+        {
+            var copy = System.IO.Path.Combine(Path, name);
+            File.Copy(source, copy);
+            return copy;
+        }
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }

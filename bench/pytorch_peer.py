@@ -108,10 +108,11 @@ def peak_rss_mb():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--hidden", type=int, required=True)
-    parser.add_argument("--layers", type=int, required=True)
-    parser.add_argument("--heads", type=int, required=True)
-    parser.add_argument("--vocab", type=int, required=True)
+    parser.add_argument("--gemm", action="store_true", help="only time one fp32 GEMM 512x768 by 768x3072")
+    parser.add_argument("--hidden", type=int)
+    parser.add_argument("--layers", type=int)
+    parser.add_argument("--heads", type=int)
+    parser.add_argument("--vocab", type=int)
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--runs", type=int, default=5)
@@ -119,6 +120,13 @@ def main():
     a = parser.parse_args()
 
     torch.set_num_threads(a.threads)  # OpenBLAS ignores this; the caller sets OPENBLAS_NUM_THREADS
+    if a.gemm:
+        x, w = torch.randn(512, 768), torch.randn(768, 3072)
+        ms, _ = timed(7, lambda: [x @ w for _ in range(10)])
+        print(json.dumps({"gemm_gflops": 2.0 * 512 * 768 * 3072 * 10 / (ms / 1000) / 1e9, "blas": blas_in_use()}))
+        return
+    if None in (a.hidden, a.layers, a.heads, a.vocab):
+        parser.error("--hidden, --layers, --heads and --vocab are required")
     torch.manual_seed(0)
     model = Gpt2(a.hidden, a.layers, a.heads, a.vocab)
     ids = torch.randint(0, a.vocab, (a.batch, a.tokens))

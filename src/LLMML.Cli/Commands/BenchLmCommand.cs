@@ -53,6 +53,32 @@ internal static class BenchLmCommand
 
     private sealed record Side(long Parameters, double ForwardMsMedian, double ForwardCpuMsMedian, double TrainStepMsMedian, double TrainStepCpuMsMedian, double PeakRssMb);
 
+    private sealed record Gemm(int Threads, double OursGflops, double? PeerGflops);
+
+    private static double GemmGflops()
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(512, 768);
+        var b = randn(768, 3072);
+        var (ms, _) = Timed(7, () =>
+        {
+            for (var i = 0; i < 10; i++) a.matmul(b).Dispose();
+        });
+        return 2.0 * 512 * 768 * 3072 * 10 / (ms / 1000) / 1e9;
+    }
+
+    private static double? PeerGemmGflops(string python, string script, int threads)
+    {
+        using var process = Process.Start(PeerStart(python, [script, "--gemm", "--threads", $"{threads}"], threads))!;
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        if (process.ExitCode != 0 || line is null) return null;
+        using var doc = JsonDocument.Parse(line);
+        return doc.RootElement.TryGetProperty("gemm_gflops", out var g) ? g.GetDouble() : null;
+    }
+
     private sealed record Result(
         string Name, string Family, int Threads, long Parameters, int Layers, long Hidden, int Heads, long Vocabulary, int Runs,
         double ForwardMsMedian, double ForwardCpuMsMedian, double ForwardTokensPerSecond, double TrainStepMsMedian, double TrainStepCpuMsMedian,
@@ -114,9 +140,15 @@ internal static class BenchLmCommand
         AnsiConsole.MarkupLine($"TorchSharp {runtime.TorchSharpVersion}, libtorch {runtime.LibTorchVersion}, CPU ({Environment.ProcessorCount} cores), " +
             $"batch {Batch} × {Tokens} tokens, threads {string.Join(" and ", threadCounts)}{(busy ? ", one extra busy process" : "")}");
         var results = new List<Result>();
+        var gemms = new List<Gemm>();
         foreach (var threadCount in threadCounts)
         {
             set_num_threads(threadCount);
+            // The one GEMM behind most of the time (an MLP projection of the GPT-2 shape): tells a BLAS gap from the rest.
+            var gemm = new Gemm(threadCount, GemmGflops(), peerScript is null ? null : PeerGemmGflops(python, peerScript, threadCount));
+            gemms.Add(gemm);
+            AnsiConsole.MarkupLine($"[grey]fp32 GEMM 512×768 · 768×3072, {threadCount} thread(s): {gemm.OursGflops:F0} GFLOP/s" +
+                (gemm.PeerGflops is { } g ? $", PyTorch {g:F0} GFLOP/s" : "") + "[/]");
             foreach (var (name, config) in configs)
             {
                 var timedRuns = config.HiddenSize >= 768 ? Math.Min(runs, 3) : runs;
@@ -142,6 +174,9 @@ internal static class BenchLmCommand
         var loadAfter = LoadAverage();
 
         Render(results, peerScript is not null);
+        foreach (var g in gemms)
+            AnsiConsole.MarkupLine($"fp32 GEMM 512×768 · 768×3072, {g.Threads} thread(s): {g.OursGflops:F0} GFLOP/s" +
+                (g.PeerGflops is { } peerGflops ? $" (PyTorch {peerGflops:F0})" : "") + " — median of 7 × 10 products, wall time.");
         AnsiConsole.MarkupLine("Medians of wall-clock time (fwd = forward without gradients, step = one AdamW training step incl. forward, backward, update); " +
             "RSS = peak resident memory while measuring that config.");
         if (peerScript is not null)
@@ -167,6 +202,7 @@ internal static class BenchLmCommand
                 tokens = Tokens,
                 optimizer = "AdamW(lr 1e-4)",
                 loss = "cross-entropy (next token)",
+                gemm_512x768x3072 = gemms,
                 results,
             };
             var full = Path.GetFullPath(jsonPath);
@@ -271,19 +307,11 @@ internal static class BenchLmCommand
 
     private static (PeerResult? Result, string? Error) RunPeer(string python, string script, TransformerConfig config, int threads, int runs, Side ours)
     {
-        var start = new ProcessStartInfo(python,
+        var start = PeerStart(python,
         [
             script, "--hidden", $"{config.HiddenSize}", "--layers", $"{config.NumLayers}", "--heads", $"{config.NumHeads}",
             "--vocab", $"{config.VocabularySize}", "--batch", $"{Batch}", "--tokens", $"{Tokens}", "--runs", $"{runs}", "--threads", $"{threads}",
-        ])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        // PyTorch 1.13's OpenBLAS ignores torch.set_num_threads; waiting threads must not spin on a shared machine; the
-        // core-type and cache overrides some environments set would pick kernels for another CPU.
-        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        start.Environment["OPENBLAS_NUM_THREADS"] = $"{threads}";
-        start.Environment["OMP_NUM_THREADS"] = $"{threads}";
-        start.Environment.Remove("OPENBLAS_CORETYPE");
-        start.Environment.Remove("OPENBLAS_L2_SIZE");
+        ], threads);
         using var process = Process.Start(start)!;
         var stderrTask = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
@@ -301,6 +329,19 @@ internal static class BenchLmCommand
         return (new PeerResult("pytorch", root.GetProperty("torch").GetString()!, root.GetProperty("blas").EnumerateArray().Select(b => b.GetString()!).ToArray(),
             root.GetProperty("parameters").GetInt64(), forward, Get("forward_cpu_ms_median"), step, Get("train_step_cpu_ms_median"), Get("peak_rss_mb"),
             ours.ForwardMsMedian / forward, ours.TrainStepMsMedian / step), null);
+    }
+
+    private static ProcessStartInfo PeerStart(string python, string[] arguments, int threads)
+    {
+        var start = new ProcessStartInfo(python, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // PyTorch 1.13's OpenBLAS ignores torch.set_num_threads; waiting threads must not spin on a shared machine; the
+        // core-type and cache overrides some environments set would pick kernels for another CPU.
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        start.Environment["OPENBLAS_NUM_THREADS"] = $"{threads}";
+        start.Environment["OMP_NUM_THREADS"] = $"{threads}";
+        start.Environment.Remove("OPENBLAS_CORETYPE");
+        start.Environment.Remove("OPENBLAS_L2_SIZE");
+        return start;
     }
 
     /// <summary>Peak resident memory of this process since the last <see cref="Reset"/> (Linux: VmHWM, reset through clear_refs).</summary>

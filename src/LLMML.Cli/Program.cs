@@ -2,6 +2,10 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using LLMML.Cli;
 using LLMML.Cli.Commands;
+using LLMML.LanguageModels.Devices;
+
+// Before anything loads libtorch: its OpenMP threads must wait passively, or a busy core stalls every parallel op.
+TorchThreading.PreferPassiveWaiting();
 
 // Ctrl+C (or SIGTERM) cancels the token every command receives; long work stops at its next step boundary (a training
 // run writes its checkpoint first). A second Ctrl+C ends the process at once.

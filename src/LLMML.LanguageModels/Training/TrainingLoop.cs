@@ -148,7 +148,7 @@ public sealed class TrainingLoop
             new(ps, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, decay, amsgrad: false, maximize: false);
 
         if (!options.DecayMatricesOnly || options.WeightDecay == 0)
-            return optim.AdamW([Group(trainable.Select(p => p.parameter), options.WeightDecay)],
+            return LeanAdamW.Create([Group(trainable.Select(p => p.parameter), options.WeightDecay)],
                 options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
 
         var matrices = trainable.Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
@@ -158,7 +158,7 @@ public sealed class TrainingLoop
             groups.Add(Group(matrices, options.WeightDecay));
         if (vectors.Count > 0)
             groups.Add(Group(vectors, 0));
-        return optim.AdamW(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+        return LeanAdamW.Create(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
     }
 
     private static string WriteCheckpoint(string path, nn.Module model, OptimizerHelper optimizer, TrainingOptions options,

@@ -59,4 +59,26 @@ public class ArithmeticTaskTests
         ArithmeticTask.IntMult().KeyOf("0").Should().Be(1);
         ArithmeticTask.IntMult().KeyOf("23").Should().Be(0, "23 is prime and > 19, so not a product");
     }
+
+    [Fact]
+    public void Cued_tasks_share_int_mults_pairs_and_split_and_prefix_the_cue()
+    {
+        var plain = ArithmeticTask.IntMult();
+        foreach (var (cued, cue, apply) in new (ArithmeticTask, string, Func<int, int, int>)[]
+                 { (ArithmeticTask.IntMultCued(), "mul: ", (i, j) => i * j), (ArithmeticTask.IntAddCued(), "add: ", (i, j) => i + j) })
+        {
+            foreach (var split in new[] { "train", "test" })
+            {
+                var expected = plain.GetExamples(split);
+                var actual = cued.GetExamples(split);
+                actual.Should().HaveCount(expected.Count);
+                for (int k = 0; k < expected.Count; k++)
+                {
+                    actual[k].Prompt.Should().Be(cue + expected[k].Prompt);
+                    var operands = expected[k].Prompt.TrimEnd('=', ' ').Split(" x ").Select(int.Parse).ToArray();
+                    actual[k].Answer.Should().Be(apply(operands[0], operands[1]).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+    }
 }

@@ -45,7 +45,7 @@ public class TaskDataViewTests
     [Fact]
     public void Registry_names_tasks_and_rejects_unknown_names_and_splits()
     {
-        TaskRegistry.Default.Names.Should().Equal("int-sum", "int-mult", "count", "dyck", "int-add-long", "gsm8k");
+        TaskRegistry.Default.Names.Should().Equal("int-sum", "int-mult", "count", "dyck", "int-add-long", "gsm8k", "int-mult-cued", "int-add-cued");
         var unknown = () => TaskRegistry.Default.Get("nope");
         unknown.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'nope'*int-sum, int-mult*");
         var badSplit = () => TaskRegistry.Default.Get("int-sum").GetExamples("ood-length");

@@ -128,6 +128,18 @@ public class SearchSpaceTests
     }
 
     [Fact]
+    public void A_typed_space_binds_the_public_fields_of_MLNet_trainer_options()
+    {
+        var space = new SearchSpace<Microsoft.ML.Trainers.SdcaMaximumEntropyMulticlassTrainer.Options>()
+            .LogUniform("L2Regularization", 1e-4, 1).Integer("MaximumNumberOfIterations", 5, 50);
+        var options = space.Create(space.Sample([0.5, 1]));
+        options.L2Regularization.Should().BeApproximately(0.01f, 1e-6f);
+        options.MaximumNumberOfIterations.Should().Be(50);
+        var unknown = () => space.Uniform("L3Regularization", 0, 1);
+        unknown.Should().Throw<ArgumentException>().WithMessage("Parameter 'L3Regularization': Options has no settable option*L2Regularization*");
+    }
+
+    [Fact]
     public void The_same_space_in_JSON_proposes_the_same_points()
     {
         var json = JsonNode.Parse("""

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 
 namespace LLMML.Sweeps.SearchSpaces;
@@ -174,9 +173,8 @@ public class SearchSpace : OptionBase
         if (instance is null) return;
         foreach (var (name, option) in _options)
         {
-            var property = instance.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-            if (property?.GetMethod is null) continue;
-            var value = property.GetValue(instance);
+            if (OptionMember.Find(instance.GetType(), name) is not { } member) continue;
+            var value = member.GetValue(instance);
             if (option is SearchSpace nested) nested.AdoptDefaultsFrom(value);
             else option.AdoptDefault(TryNode(value));
         }
@@ -192,14 +190,14 @@ public class SearchSpace : OptionBase
             var property = SettableProperty(target.GetType(), name, _options.FirstOrDefault(o => o.Name == name).Option is SearchSpace);
             if (_options.FirstOrDefault(o => o.Name == name).Option is SearchSpace nested)
             {
-                var inner = property.GetValue(target) ?? Activator.CreateInstance(property.PropertyType)
-                    ?? throw new ArgumentException($"Parameter '{name}': cannot create a {property.PropertyType.Name} to set its values on.", name);
+                var inner = property.GetValue(target) ?? Activator.CreateInstance(property.Type)
+                    ?? throw new ArgumentException($"Parameter '{name}': cannot create a {property.Type.Name} to set its values on.", name);
                 nested.ApplyTo(inner, parameter.GetNested(name));
-                if (property.SetMethod is not null) property.SetValue(target, inner);
+                if (property.CanSet) property.SetValue(target, inner);
             }
             else
             {
-                property.SetValue(target, parameter.Get(name, property.PropertyType));
+                property.SetValue(target, parameter.Get(name, property.Type));
             }
         }
     }
@@ -210,18 +208,18 @@ public class SearchSpace : OptionBase
         foreach (var (name, option) in _options)
         {
             var property = SettableProperty(type, prefix + name, option is SearchSpace, name);
-            if (option is SearchSpace nested) nested.ValidateAgainst(property.PropertyType, prefix + name + ".");
+            if (option is SearchSpace nested) nested.ValidateAgainst(property.Type, prefix + name + ".");
         }
     }
 
-    internal static PropertyInfo SettableProperty(Type type, string displayName, bool nested, string? name = null)
+    internal static OptionMember SettableProperty(Type type, string displayName, bool nested, string? name = null)
     {
         name ??= displayName;
-        var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-        bool usable = property is not null && (nested ? property.GetMethod is not null && !property.PropertyType.IsValueType || property?.SetMethod?.IsPublic == true : property.SetMethod?.IsPublic == true);
-        if (usable) return property!;
-        var known = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true).Select(p => p.Name).Order(StringComparer.Ordinal);
-        throw new ArgumentException($"Parameter '{displayName}': {type.Name} has no settable option '{name}' (options: {string.Join(", ", known)}).", displayName);
+        var member = OptionMember.Find(type, name);
+        // A nested space may also fill an object its options class already holds in a get-only property.
+        bool usable = member is not null && (member.CanSet || nested && !member.Type.IsValueType);
+        if (usable) return member!;
+        throw new ArgumentException($"Parameter '{displayName}': {type.Name} has no settable option '{name}' (options: {string.Join(", ", OptionMember.SettableNames(type))}).", displayName);
     }
 
     private static JsonNode? TryNode(object? value)

@@ -59,7 +59,7 @@ public sealed class SearchSpace<T> : SearchSpace where T : class
     protected override void OnAdding(string name, OptionBase option)
     {
         var property = SettableProperty(typeof(T), name, option is SearchSpace);
-        if (option is SearchSpace nested) nested.ValidateAgainst(property.PropertyType, name + ".");
+        if (option is SearchSpace nested) nested.ValidateAgainst(property.Type, name + ".");
         var fresh = _create();
         if (option is SearchSpace inner) inner.AdoptDefaultsFrom(property.GetValue(fresh));
         else AdoptDefaultsFromProperty(option, property.GetValue(fresh));

@@ -14,6 +14,7 @@ var root = new RootCommand("LLMML: interpretability research methods as ML.NET c
     BenchCommand.Create(),
     CitationsCommand.Create(),
     ComplexityCommand.Create(),
+    SweepCommand.Create(),
 };
 // Ctrl+C (or SIGTERM) cancels the token every command receives; long work stops at its next step boundary (a training
 // run writes its checkpoint first). A second Ctrl+C ends the process at once.

@@ -89,7 +89,8 @@ public sealed class SweepResult
         };
     }
 
-    internal static string? Text(JsonNode? node) => node switch
+    /// <summary>A parameter value as display text: strings bare, anything else as JSON.</summary>
+    public static string? Text(JsonNode? node) => node switch
     {
         null => null,
         JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),

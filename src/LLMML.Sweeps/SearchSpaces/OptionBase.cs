@@ -35,7 +35,7 @@ public abstract class OptionBase
     internal abstract void AdoptDefault(JsonNode? value);
 
     /// <summary>A JSON number as a double whatever its stored .NET type, or null when it is not a number.</summary>
-    internal static double? Number(JsonNode? node)
+    public static double? Number(JsonNode? node)
     {
         if (node is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.Number) return null;
         return value.Deserialize<double>();

@@ -107,7 +107,8 @@ public sealed class SweepJournal
     // JSON has no NaN or infinity; they are written as strings so a failed trial's +∞ loss survives the round trip.
     internal static JsonNode Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v.ToString(CultureInfo.InvariantCulture));
 
-    internal static double ReadNumber(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+    /// <summary>A number as the journal writes it (non-finite values as strings).</summary>
+    public static double ReadNumber(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String
         ? double.Parse(v.GetValue<string>(), CultureInfo.InvariantCulture)
         : node!.GetValue<double>();
 }

@@ -183,6 +183,24 @@ public class SearchSpaceTests
     }
 
     [Fact]
+    public void A_wide_integer_range_grids_evenly_with_both_ends_and_a_narrow_one_fully()
+    {
+        new SearchSpace().Integer("i", 0, 100).Grid(5).Select(p => p.Get<int>("i")).Should().Equal(0, 25, 50, 75, 100);
+        new SearchSpace().Integer("i", 3, 6).Grid(5).Select(p => p.Get<int>("i")).Should().Equal(3, 4, 5, 6);
+        new SearchSpace().Integer("i", 1, 1000, logBase: true).Grid(4).Select(p => p.Get<int>("i")).Should().Equal(1, 10, 100, 1000);
+    }
+
+    [Fact]
+    public void Reading_a_value_as_the_wrong_type_fails_naming_the_parameter()
+    {
+        var p = new SearchSpace().Choice("mode", "fast").DefaultParameter;
+        var act = () => p.Get<int>("mode");
+        act.Should().Throw<ArgumentException>().WithMessage("Parameter 'mode' = \"fast\" cannot be read as Int32*");
+        var missing = () => p.GetDouble("rank");
+        missing.Should().Throw<KeyNotFoundException>().WithMessage("Parameter 'rank' is not set*");
+    }
+
+    [Fact]
     public void An_unknown_option_name_fails_naming_it_and_listing_the_options()
     {
         var act = () => new SearchSpace<ToyOptions>().Integer("Rnak", 1, 8);

@@ -64,6 +64,33 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void A_resumed_ASHA_sweep_replays_intermediate_reports_and_stops_the_same_trials()
+    {
+        var space = new SearchSpace().Uniform("x", 0, 1);
+        var path = Path.Combine(_directory, "asha.jsonl");
+        TrialMetrics Curve(TrialContext c, int? cancelAt, CancellationTokenSource? cancel)
+        {
+            double x = c.Parameter.GetDouble("x");
+            for (int r = 1; r <= 9; r++)
+            {
+                if (c.Settings.TrialId == cancelAt) cancel!.Cancel();
+                c.Report(r, x * r);
+                c.CancellationToken.ThrowIfCancellationRequested();
+            }
+            return new TrialMetrics(9 * x);
+        }
+        var uninterrupted = Sweep.Run(new AshaTuner(space, seed: 1), new DelegateTrialRunner(c => Curve(c, null, null)), new SweepOptions { MaxTrials = 14 });
+        uninterrupted.Trials.Should().Contain(t => t.Status == TrialStatus.Stopped);
+
+        using var cancel = new CancellationTokenSource();
+        var first = () => Sweep.Run(new AshaTuner(space, seed: 1), new DelegateTrialRunner(c => Curve(c, 8, cancel)), new SweepOptions { MaxTrials = 14, JournalPath = path }, cancel.Token);
+        first.Should().Throw<OperationCanceledException>();
+        var resumed = Sweep.Run(new AshaTuner(space, seed: 1), new DelegateTrialRunner(c => Curve(c, null, null)), new SweepOptions { MaxTrials = 14, JournalPath = path });
+        Signature(resumed).Should().Be(Signature(uninterrupted));
+        resumed.Trials.Select(t => t.Intermediate.Count).Should().Equal(uninterrupted.Trials.Select(t => t.Intermediate.Count));
+    }
+
+    [Fact]
     public void A_journal_from_another_sweep_is_refused_naming_the_file()
     {
         var path = Path.Combine(_directory, "other.jsonl");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CitationClassification;
 using LLMML.Citations.Features;
 using LLMML.Citations.Loading;
 using LLMML.Citations.Transforms;
@@ -16,7 +17,6 @@ using LLMML.Sweeps.SearchSpaces;
 using LLMML.Sweeps.Trials;
 using LLMML.Sweeps.Tuners;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Spectre.Console;
 
@@ -149,9 +149,9 @@ internal static class SweepCommand
         var data = Path.GetFullPath(Path.Combine(directory, settings["data"]?.GetValue<string>() ?? throw new InvalidDataException("citations: \"data\" (the cora.npz path) is required.")));
         double trainFraction = settings["trainFraction"]?.GetValue<double>() ?? 0.6, validationFraction = settings["validationFraction"]?.GetValue<double>() ?? 0.25;
         int splitSeed = settings["splitSeed"]?.GetValue<int>() ?? 1;
-        var rows = CoraPaper.From(CoraDataset.Read(data));
-        var (trainAll, test) = CoraPaper.Split(rows, trainFraction, splitSeed);
-        var (train, validation) = CoraPaper.Split(trainAll, 1 - validationFraction, splitSeed + 1);
+        var rows = CoraRows.From(CoraDataset.Read(data));
+        var (trainAll, test) = CoraRows.Split(rows, trainFraction, splitSeed);
+        var (train, validation) = CoraRows.Split(trainAll, 1 - validationFraction, splitSeed + 1);
         var space = SearchSpace<CitationsSweepSettings>.FromJson(spaceJson);
         IEstimator<ITransformer> Pipeline(Parameter p)
         {
@@ -231,48 +231,4 @@ public sealed class CitationsSweepSettings
 
     /// <summary>The multiclass SDCA trainer's options.</summary>
     public SdcaMaximumEntropyMulticlassTrainer.Options Trainer { get; set; } = new();
-}
-
-/// <summary>One Cora paper as an ML.NET row, and a seeded class-stratified split.</summary>
-public sealed class CoraPaper
-{
-    /// <summary>Cora paper id.</summary>
-    public string PaperId { get; set; } = "";
-
-    /// <summary>Ids of the papers it cites.</summary>
-    [VectorType]
-    public string[] References { get; set; } = [];
-
-    /// <summary>The paper's word ids as text.</summary>
-    public string Text { get; set; } = "";
-
-    /// <summary>Class name.</summary>
-    public string Label { get; set; } = "";
-
-    internal static CoraPaper[] From(CoraDataset cora)
-    {
-        var g = cora.Graph;
-        return Enumerable.Range(0, g.NodeCount).Select(i => new CoraPaper
-        {
-            PaperId = g.PaperIds[i],
-            References = g.ReferencesOf(i).ToArray().Select(r => g.PaperIds[r]).ToArray(),
-            Text = string.Join(' ', cora.Words[i].Select(w => "w" + w)),
-            Label = cora.ClassNames[cora.Labels[i]],
-        }).ToArray();
-    }
-
-    internal static (CoraPaper[] First, CoraPaper[] Second) Split(CoraPaper[] rows, double firstFraction, int seed)
-    {
-        var rng = new Random(seed);
-        var first = new List<CoraPaper>();
-        var second = new List<CoraPaper>();
-        foreach (var cls in rows.GroupBy(r => r.Label).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var shuffled = cls.OrderBy(_ => rng.Next()).ToArray();
-            int k = (int)Math.Round(shuffled.Length * firstFraction);
-            first.AddRange(shuffled[..k]);
-            second.AddRange(shuffled[k..]);
-        }
-        return ([.. first], [.. second]);
-    }
 }

@@ -72,13 +72,15 @@ public static class SweepPlots
         {
             var categories = points.Select(p => SweepResult.Text(p.Value)!).Distinct().Order(StringComparer.Ordinal).ToArray();
             var ticks = new ScottPlot.TickGenerators.NumericManual();
-            for (int i = 0; i < categories.Length; i++) ticks.AddMajor(i, categories[i]);
+            // Long values (feature-group lists) are cut so the rotated labels fit beside the plot.
+            for (int i = 0; i < categories.Length; i++) ticks.AddMajor(i, categories[i].Length > 32 ? categories[i][..31] + "…" : categories[i]);
             plot.Add.Markers(points.Select(p => (double)Array.IndexOf(categories, SweepResult.Text(p.Value))).ToArray(), points.Select(p => p.Metric).ToArray(),
                 MarkerShape.FilledCircle, 7, Colors.SteelBlue.WithAlpha(0.7));
             plot.Axes.Bottom.TickGenerator = ticks;
             plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-            plot.Axes.Bottom.MinimumSize = 30 + 4.8f * Math.Min(60, categories.DefaultIfEmpty("").Max(c => c.Length));
+            plot.Axes.Bottom.MinimumSize = 30 + 4f * Math.Min(32, categories.DefaultIfEmpty("").Max(c => c.Length));
+            plot.Axes.Left.MinimumSize = 30 + 5f * Math.Min(32, categories.DefaultIfEmpty("").Max(c => c.Length));
             plot.Axes.SetLimitsX(-0.5, Math.Max(0.5, categories.Length - 0.5));
         }
         plot.Axes.Bottom.Label.Text = name;

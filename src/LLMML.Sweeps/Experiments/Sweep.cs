@@ -24,13 +24,14 @@ public static class Sweep
         double sign = options.IsMaximizing ? -1 : 1;
         var tunerGate = new object();
         var results = new List<TrialResult>();
+        var clock = Stopwatch.StartNew();
+        bool TimeUp() => options.MaxWallTime is { } budget && clock.Elapsed >= budget;
         using var deadline = new CancellationTokenSource();
-        if (options.MaxWallTime is { } budget) deadline.CancelAfter(budget);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         int next = 0;
         bool exhausted = false;
-        while (!exhausted && next < options.MaxTrials && !stop.IsCancellationRequested)
+        while (!exhausted && next < options.MaxTrials && !stop.IsCancellationRequested && !TimeUp())
         {
             var round = new List<TrialSettings>();
             while (round.Count < options.MaxParallelTrials && next < options.MaxTrials)
@@ -65,8 +66,13 @@ public static class Sweep
                     continue;
                 }
                 int slot = i;
-                live.Add(Task.Run(() => outcomes[slot] = RunTrial(round[slot], tuner, tunerGate, runner, sign, journal, stop.Token)));
+                // Trials are long and block (ML.NET fits): each gets its own thread rather than a pool thread it would starve.
+                live.Add(Task.Factory.StartNew(() => outcomes[slot] = RunTrial(round[slot], tuner, tunerGate, runner, sign, journal, stop.Token),
+                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
             }
+            // The deadline is enforced here, not by a timer, so a busy thread pool cannot delay it.
+            if (options.MaxWallTime is { } wall && !Task.WaitAll([.. live], Max(wall - clock.Elapsed, TimeSpan.Zero)))
+                deadline.Cancel();
             Task.WaitAll(live);
 
             foreach (var result in outcomes)
@@ -120,6 +126,8 @@ public static class Sweep
         journal?.Append(result);
         return result;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static ProgressUpdate Progress(List<TrialResult> results, SweepOptions options)
     {

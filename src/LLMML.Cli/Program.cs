@@ -38,6 +38,7 @@ namespace LLMML.Cli
             BenchCommand.Create(),
             CitationsCommand.Create(),
             ComplexityCommand.Create(),
+            SweepCommand.Create(),
         };
 
         /// <summary>

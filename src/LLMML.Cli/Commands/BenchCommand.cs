@@ -11,5 +11,6 @@ internal static class BenchCommand
         BenchEigenpruneCommand.Create(),
         RaspBenchCommand.Create(),
         CitationsBenchCommand.Create(),
+        BenchSweepsCommand.Create(),
     };
 }

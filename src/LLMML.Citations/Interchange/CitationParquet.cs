@@ -192,10 +192,28 @@ public static class CitationParquet
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) { var v = new string?[count]; await group.ReadAsync(field, v.AsMemory()!, cancellationToken: ct); return v; }
-        if (type == typeof(long)) { var v = new long?[count]; await group.ReadAsync<long>(field, v.AsMemory(), cancellationToken: ct); return v; }
-        if (type == typeof(int)) { var v = new int?[count]; await group.ReadAsync<int>(field, v.AsMemory(), cancellationToken: ct); return v; }
-        if (type == typeof(bool)) { var v = new bool?[count]; await group.ReadAsync<bool>(field, v.AsMemory(), cancellationToken: ct); return v; }
+        if (type == typeof(long)) return await ReadValues<long>(group, field, count, ct);
+        if (type == typeof(int)) return await ReadValues<int>(group, field, count, ct);
+        if (type == typeof(bool)) return await ReadValues<bool>(group, field, count, ct);
         throw new InvalidDataException($"{path}: column '{field.Name}' is {type.Name}; expected strings, integers or booleans.");
+    }
+
+    // A column's values as nullables. A required column (no definition levels) must not go through Parquet.Net's
+    // Memory<T?> overload: in 6.1 it rents its definition-level buffer from ArrayPool<int>.Shared without clearing it,
+    // and for a required column nothing is ever written there, so whatever another reader left in the pooled array
+    // (a negative int) turns values into nulls and shifts the rest, depending on what ran on the pool before.
+    private static async Task<T?[]> ReadValues<T>(ParquetRowGroupReader group, DataField field, int count, CancellationToken ct) where T : struct
+    {
+        var result = new T?[count];
+        if (field.MaxDefinitionLevel > 0)
+        {
+            await group.ReadAsync<T>(field, result.AsMemory(), cancellationToken: ct);
+            return result;
+        }
+        var values = new T[count];
+        await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: ct);
+        for (int i = 0; i < count; i++) result[i] = values[i];
+        return result;
     }
 
     // Paper ids as strings or (widened) integers.

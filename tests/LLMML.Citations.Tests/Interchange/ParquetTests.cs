@@ -129,6 +129,42 @@ public sealed class ParquetTests : TemporaryFolderTest
     }
 
     [Fact]
+    public void Required_integer_columns_read_back_whatever_the_shared_array_pool_holds()
+    {
+        // The generator writes required (non-nullable) id and year columns. Parquet.Net's nullable read overload takes
+        // its definition levels from an uncleared ArrayPool<int>.Shared buffer, which a required column never fills:
+        // leftover negative ints (here planted on purpose, in the flaky suite left by other tests) became nulls.
+        const int papers = 3000;
+        string v = Path.Combine(Dir, "v.parquet"), e = Path.Combine(Dir, "e.parquet");
+        ScaleGraphGenerator.Write(new ScaleGraphOptions { Papers = papers, RandomSeed = 5 }, v, e);
+        PoisonSharedIntPool(papers);
+        var load = CitationParquet.ReadGraph(e, v);
+        var g = load.Graph;
+        load.Diagnostics.MalformedCount.Should().Be(0);
+        g.NodeCount.Should().Be(papers);
+        g.PaperIds.Should().Equal(Enumerable.Range(0, papers).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        for (int u = 0; u < papers; u++)
+        {
+            g.YearOf(u).Should().NotBeNull();
+            if (u > 0) g.YearOf(u)!.Value.Should().BeGreaterThanOrEqualTo(g.YearOf(u - 1)!.Value); // papers in publication order
+        }
+    }
+
+    // Returns many arrays full of -1 to ArrayPool<int>.Shared, from this thread and from pool threads, so the next
+    // rentals of that size (on whichever thread the reader runs) see them.
+    private static void PoisonSharedIntPool(int length)
+    {
+        void Poison()
+        {
+            var arrays = Enumerable.Range(0, 64).Select(_ => System.Buffers.ArrayPool<int>.Shared.Rent(length)).ToArray();
+            foreach (var a in arrays) { Array.Fill(a, -1); System.Buffers.ArrayPool<int>.Shared.Return(a); }
+        }
+        Poison();
+        Parallel.For(0, 4 * Environment.ProcessorCount, _ => Poison());
+        Task.WaitAll(Enumerable.Range(0, 4 * Environment.ProcessorCount).Select(_ => Task.Run(Poison)).ToArray());
+    }
+
+    [Fact]
     public void A_missing_column_or_a_non_parquet_file_names_the_file()
     {
         var path = Path.Combine(Dir, "wrong.parquet");

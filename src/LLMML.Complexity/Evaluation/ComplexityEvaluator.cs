@@ -3,6 +3,7 @@ using LLMML.Complexity.Metrics;
 using LLMML.Complexity.Reporting;
 using LLMML.Complexity.Strategies;
 using LLMML.Scoring.Components;
+using LLMML.Scoring.Hosting;
 using Microsoft.ML;
 
 namespace LLMML.Complexity.Evaluation;

@@ -4,6 +4,7 @@ using LLMML.Foundation.Progress;
 using LLMML.Complexity.Strategies;
 using LLMML.MLNet.Tasks;
 using LLMML.Scoring.Components;
+using LLMML.Scoring.Hosting;
 
 namespace LLMML.Complexity.Evaluation;
 

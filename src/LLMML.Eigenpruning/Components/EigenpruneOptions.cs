@@ -1,5 +1,4 @@
 using LLMML.Eigenpruning.Attribution;
-using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Hooks;
 using LLMML.MLNet.Tasks;
@@ -59,20 +58,26 @@ public sealed class EigenpruneOptions : ScoreAnswersOptions
         return new EigenpruneOptions { ModelDirectory = modelDirectory, AnswerSet = task.AnswerSet };
     }
 
+    /// <summary>The pruning settings these options carry, for <see cref="Eigenpruner"/> and the baselines.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public EigenpruneSettings Settings => new()
+    {
+        Matrices = Matrices, Layers = Layers, PerHead = PerHead, Fraction = Fraction, Count = Count, Threshold = Threshold,
+        Reduction = Reduction, Ablation = Ablation, Seed = Seed, BatchSize = BatchSize, Progress = Progress,
+    };
+
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
-        if (Matrices is null || Matrices.Count == 0) throw new ArgumentException("Matrices must name at least one matrix kind (e.g. WeightKind.Key).", nameof(Matrices));
-        if (Layers is { Count: 0 }) throw new ArgumentException("Layers must list at least one layer, or be null for all.", nameof(Layers));
-        PruningSelection.Validate(Fraction, Count, Threshold);
+        Settings.Validate();
         if (MaxExamples is < 2) throw new ArgumentOutOfRangeException(nameof(MaxExamples), MaxExamples, "MaxExamples must be at least 2 (each example is compared with another).");
         if (SingleTokenAnswers && AnswerTerminator.Length > 0)
             throw new ArgumentException($"SingleTokenAnswers scores the one answer token alone; set AnswerTerminator to \"\" (it is \"{AnswerTerminator.Replace("\n", "\\n")}\").", nameof(AnswerTerminator));
     }
 
     /// <summary>A copy (lists copied too) so a fitted transformer keeps the settings it was fitted with.</summary>
-    public EigenpruneOptions Copy()
+    public override EigenpruneOptions Clone()
     {
         var copy = (EigenpruneOptions)MemberwiseClone();
         copy.Matrices = Matrices.ToArray();
@@ -80,8 +85,4 @@ public sealed class EigenpruneOptions : ScoreAnswersOptions
         copy.AnswerSet = AnswerSet?.ToArray();
         return copy;
     }
-
-    /// <summary>A short description of the matrices, e.g. "k (all layers, per head)".</summary>
-    public string DescribeMatrices() =>
-        $"{string.Join(",", Matrices.Select(MatrixKinds.NameOf))} ({(Layers is null ? "all layers" : "layers " + string.Join(",", Layers))}{(PerHead ? ", per head" : "")})";
 }

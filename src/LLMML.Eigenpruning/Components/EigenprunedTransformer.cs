@@ -2,11 +2,8 @@ using System.Text;
 using LLMML.Eigenpruning.Reporting;
 using LLMML.Foundation.Persistence;
 using LLMML.LanguageModels.Generation;
-using LLMML.MLNet.Components;
-using LLMML.MLNet.Mapping;
 using LLMML.MLNet.Persistence;
-using LLMML.Scoring.Components;
-using LLMML.Scoring.Persistence;
+using LLMML.Scoring.Hosting;
 using Microsoft.ML;
 
 namespace LLMML.Eigenpruning.Components;
@@ -18,31 +15,21 @@ namespace LLMML.Eigenpruning.Components;
 /// optionally a greedy <c>Generated</c> answer. Saves to one archive (also inside ML.NET pipelines) and exports the
 /// pruned model as a Hugging Face checkpoint.
 /// </summary>
-public sealed class EigenprunedTransformer : LlmTransformerBase, IArchivableTransformer<EigenprunedTransformer>, IDisposable
+public sealed class EigenprunedTransformer : LanguageModelTransformerBase<EigenprunedTransformer, EigenpruneOptions>, IArchivableTransformer<EigenprunedTransformer>
 {
-    private const int StateVersion = 1;
     private const string ReportBlob = "eigenprune/report.json";
-    private readonly EigenpruneOptions options;
-    private readonly AnswerScoringTransformer scorer;
 
-    internal EigenprunedTransformer(MLContext mlContext, EigenpruneOptions options, LanguageModel model, EigenpruneReport report) : base(mlContext)
+    internal EigenprunedTransformer(MLContext mlContext, EigenpruneOptions options, LanguageModel model, EigenpruneReport report)
+        : base(mlContext, options, model, ownsModel: true)
     {
-        this.options = options;
         Report = report;
-        scorer = new AnswerScoringTransformer(mlContext, options, model, ownsModel: true);
     }
 
     /// <summary>Stable archive component type.</summary>
     public static string ComponentType => "LLMML.Eigenpruning.Eigenpruned";
 
-    /// <summary>The pruned model (dense weights; removed singular values folded out, mean contributions folded into biases).</summary>
-    public LanguageModel Model => scorer.Model;
-
     /// <summary>What was removed, per matrix and per singular value.</summary>
     public EigenpruneReport Report { get; }
-
-    /// <summary>The settings it was fitted with (a copy).</summary>
-    public EigenpruneOptions Options => options.Copy();
 
     /// <summary>Writes the pruned model as a Hugging Face checkpoint directory (config.json, model.safetensors, tokenizer files).</summary>
     public void ExportCheckpoint(string directory)
@@ -51,39 +38,26 @@ public sealed class EigenprunedTransformer : LlmTransformerBase, IArchivableTran
         Model.Save(directory);
     }
 
-    /// <summary>Loads a transformer saved with <see cref="LlmTransformerBase.Save"/>.</summary>
+    /// <summary>Loads a transformer saved with <see cref="LLMML.MLNet.Components.BatchedTransformerBase.Save"/>.</summary>
     public static EigenprunedTransformer Load(MLContext mlContext, string path) => LlmModels.Load<EigenprunedTransformer>(mlContext, path);
 
     /// <inheritdoc />
     public static EigenprunedTransformer FromArchive(MLContext mlContext, ModelArchive archive)
     {
-        archive.RequireComponent(ComponentType, StateVersion, StateVersion);
-        var options = archive.GetOptions<EigenpruneOptions>();
+        ArgumentNullException.ThrowIfNull(archive);
         EigenpruneReport report;
         try
         {
-            options.Validate();
             report = EigenpruneReport.FromJson(Encoding.UTF8.GetString(archive.GetBlob(ReportBlob)));
         }
         catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException)
         {
-            throw new InvalidDataException($"{archive.SourceName}: the saved eigenpruning state is invalid: {e.Message}", e);
+            throw new InvalidDataException($"{archive.SourceName}: the saved eigenpruning report is invalid: {e.Message}", e);
         }
-        var model = LanguageModelArchiveContent.Read(archive, ContextDevice.For(mlContext));
+        var (options, model) = ReadArchive(mlContext, archive);
         return new EigenprunedTransformer(mlContext, options, model, report);
     }
 
     /// <inheritdoc />
-    public override ModelArchive ToArchive()
-    {
-        var (tensors, blobs) = LanguageModelArchiveContent.Write(Model);
-        blobs[ReportBlob] = Encoding.UTF8.GetBytes(Report.ToJson());
-        return ModelArchive.Create(ComponentType, StateVersion, options, tensors, blobs);
-    }
-
-    /// <summary>Disposes the pruned model.</summary>
-    public void Dispose() => scorer.Dispose();
-
-    /// <inheritdoc />
-    protected override BatchedMapping CreateMapping(DataViewSchema inputSchema) => scorer.MappingFor(inputSchema);
+    protected override void AddBlobs(IDictionary<string, byte[]> blobs) => blobs[ReportBlob] = Encoding.UTF8.GetBytes(Report.ToJson());
 }

@@ -88,5 +88,11 @@ public class ScoreAnswersOptions : LlmOptionsBase
             throw new ArgumentException("Nothing to compute: set AnswerSet (Score/PredictedLabel), AnswerColumn (AnswerLogLikelihood) or Generate (Generated).");
     }
 
-    internal ScoreAnswersOptions Clone() => (ScoreAnswersOptions)MemberwiseClone();
+    /// <summary>A copy, so an estimator or transformer keeps the settings it was created with; derived options copy their lists too.</summary>
+    public virtual ScoreAnswersOptions Clone()
+    {
+        var copy = (ScoreAnswersOptions)MemberwiseClone();
+        copy.AnswerSet = AnswerSet?.ToArray();
+        return copy;
+    }
 }

@@ -12,7 +12,7 @@ namespace LLMML.MLNet.Tests.Bridge;
 /// A small stateful LLMML-style transformer for the tests: nearest-centroid classification of a float vector,
 /// Score = softmax(−squared distance), PredictedLabel = closest class. Its state (centroids) goes through the archive.
 /// </summary>
-public sealed class CentroidClassifier : LlmTransformerBase, IArchivableTransformer<CentroidClassifier>
+public sealed class CentroidClassifier : BatchedTransformerBase, IArchivableTransformer<CentroidClassifier>
 {
     public sealed record Options(string FeatureColumn, string[] Classes, int BatchSize);
 

@@ -5,14 +5,14 @@ using LLMML.LanguageModels.Modeling;
 using LLMML.LanguageModels.Tokenization;
 using static TorchSharp.torch;
 
-namespace LLMML.Scoring.Persistence;
+namespace LLMML.Scoring.Hosting;
 
 /// <summary>
 /// A <see cref="LanguageModel"/> as archive content: weights as tensors under their Hugging Face names (prefixed
 /// <see cref="TensorPrefix"/>), config.json and the tokenizer files as blobs under <see cref="BlobPrefix"/> — i.e. the
 /// checkpoint directory, zipped into the component's archive, so a saved scorer needs no model directory to load.
 /// </summary>
-internal static class LanguageModelArchiveContent
+public static class LanguageModelArchiveContent
 {
     public const string TensorPrefix = "model/", BlobPrefix = "checkpoint/";
 

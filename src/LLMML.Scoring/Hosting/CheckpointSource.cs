@@ -1,10 +1,10 @@
 using LLMML.LanguageModels.Generation;
 using Microsoft.ML;
 
-namespace LLMML.Scoring.Components;
+namespace LLMML.Scoring.Hosting;
 
 /// <summary>Where an LLMML estimator's language model comes from: one given to it, or a checkpoint directory loaded at Fit.</summary>
-internal static class CheckpointSource
+public static class CheckpointSource
 {
     /// <summary>Throws unless a model is given or <paramref name="directory"/> names an existing directory.</summary>
     public static void Require(LanguageModel? model, string? directory, string optionsType)

@@ -3,10 +3,10 @@ using LLMML.MLNet.Catalog;
 using Microsoft.ML;
 using TorchSharp;
 
-namespace LLMML.Scoring.Components;
+namespace LLMML.Scoring.Hosting;
 
 /// <summary>The torch device an <see cref="MLContext"/> asks for (<see cref="MLContext.GpuDeviceId"/>, <see cref="MLContext.FallbackToCpu"/>).</summary>
-internal static class ContextDevice
+public static class ContextDevice
 {
     public static torch.Device For(MLContext mlContext)
     {

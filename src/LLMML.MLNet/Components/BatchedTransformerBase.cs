@@ -7,23 +7,22 @@ using Microsoft.ML.Data;
 namespace LLMML.MLNet.Components;
 
 /// <summary>
-/// Base of fitted LLMML transformers: <see cref="ITransformer"/> is implemented once here on top of
-/// <see cref="BatchedMapping"/>, and saving (alone or inside an ML.NET pipeline) on top of
-/// <see cref="ToArchive"/>. A derived class supplies the mapping for an input schema and its archive, and
-/// also implements <see cref="IArchivableTransformer{TSelf}"/> so it can be loaded back.
+/// Base of every fitted LLMML transformer (language-model components and citation features alike):
+/// <see cref="ITransformer"/> is implemented once here on top of <see cref="BatchedMapping"/>, and saving (alone or
+/// inside an ML.NET pipeline) on top of <see cref="ToArchive"/>. A derived class supplies the mapping for an input
+/// schema and its archive, and also implements <see cref="IArchivableTransformer{TSelf}"/> so it can be loaded back.
 /// </summary>
-public abstract class LlmTransformerBase : IArchivableTransformer
+public abstract class BatchedTransformerBase : IArchivableTransformer
 {
-    /// <summary>Registers <paramref name="mlContext"/> with the model bridge so pipelines holding this transformer can be loaded in it.</summary>
-    protected LlmTransformerBase(MLContext mlContext)
+    /// <summary>
+    /// With a context, registers it with the model bridge so pipelines holding this transformer can be loaded in it.
+    /// Transformers created from <c>mlContext.Transforms</c> (whose context is not public) pass none; loading a
+    /// pipeline holding them then needs the context registered (<c>mlContext.Llm()</c> or <see cref="MLNetModelBridge.Register"/>).
+    /// </summary>
+    protected BatchedTransformerBase(MLContext? mlContext = null)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
-        Context = mlContext;
-        MLNetModelBridge.Register(mlContext);
+        if (mlContext is not null) MLNetModelBridge.Register(mlContext);
     }
-
-    /// <summary>The context this transformer was created in (device settings, catalogs).</summary>
-    protected MLContext Context { get; }
 
     /// <summary>The batched mapping for <paramref name="inputSchema"/>; validates the input columns.</summary>
     protected abstract BatchedMapping CreateMapping(DataViewSchema inputSchema);

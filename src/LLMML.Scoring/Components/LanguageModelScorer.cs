@@ -1,13 +1,12 @@
 using LLMML.LanguageModels.Generation;
-using LLMML.Scoring.Candidates;
-using static TorchSharp.torch;
+using LLMML.LanguageModels.Answers;
 
 namespace LLMML.Scoring.Components;
 
 /// <summary>
 /// The torch side of answer scoring: tokenizes prompts and continuations the way
 /// <see cref="LanguageModel.ContinuationLogProbabilities(IReadOnlyList{ValueTuple{string, string}}, int, CancellationToken)"/>
-/// does, fits them into the model's context, and runs the batched scorer and greedy decoding. One instance per
+/// does, fits them into the model's context, and runs the LM core's <see cref="ContinuationScorer"/> and greedy decoding. One instance per
 /// transformer; calls are serialized because cursors may run batches concurrently on one model.
 /// </summary>
 internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptions options)
@@ -21,12 +20,8 @@ internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptio
     {
         var items = new PromptContinuations[prompts.Count];
         for (var i = 0; i < prompts.Count; i++) items[i] = Tokenize(prompts[i], continuations[i], firstRow + i);
-        lock (gate)
-        {
-            Model.Model.eval();
-            using var noGrad = no_grad();
-            return BatchedContinuationScorer.Score(Model.Model, items, Model.PadId, options.MaxLogitsPerForward, options.CancellationToken);
-        }
+        var settings = new ContinuationScoring { PadId = Model.PadId, MaxValuesPerForward = options.MaxLogitsPerForward, SharePromptCache = options.SharePromptCache };
+        lock (gate) return ContinuationScorer.Score(Model.Model, items, settings, options.CancellationToken);
     }
 
     /// <summary>Greedy completions (text after the prompt), as <see cref="LanguageModel.Generate(IReadOnlyList{string}, GenerationOptions, CancellationToken)"/> with no stop strings.</summary>

@@ -52,6 +52,13 @@ public class ScoreAnswersOptions : LlmOptionsBase
     /// <summary>Upper bound on logits held at once (rows × positions × vocabulary); larger batches are split into several forwards.</summary>
     public long MaxLogitsPerForward { get; set; } = 64L << 20;
 
+    /// <summary>
+    /// Run each prompt once and share its key/value cache across the answer trie's paths (default). Off recomputes the
+    /// prompt for every path — the former, slower scorer, kept for <c>llmml bench eval</c>; not saved.
+    /// </summary>
+    [JsonIgnore]
+    public bool SharePromptCache { get; set; } = true;
+
     /// <summary>Checked between batches and generation steps; not saved.</summary>
     [JsonIgnore]
     public CancellationToken CancellationToken { get; set; }

@@ -1,6 +1,6 @@
-using LLMML.Scoring.Candidates;
+using LLMML.LanguageModels.Answers;
 
-namespace LLMML.Scoring.Tests;
+namespace LLMML.LanguageModels.Tests.Answers;
 
 public class ContinuationTrieTests
 {

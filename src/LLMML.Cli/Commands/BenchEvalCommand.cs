@@ -27,7 +27,7 @@ internal static class BenchEvalCommand
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
         var model = new Option<string>("--model") { Description = "Checkpoint directory.", DefaultValueFactory = _ => Path.Combine("data", "models", "post") };
         var tasks = new Option<string>("--tasks") { Description = "Comma-separated task names.", DefaultValueFactory = _ => string.Join(",", DefaultTasks) };
-        var rows = new Option<int>("--rows") { Description = "Test rows scored per task and scorer.", DefaultValueFactory = _ => 48 };
+        var rows = new Option<int>("--rows") { Description = "Test rows scored per task and scorer.", DefaultValueFactory = _ => 32 };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per batch, as in `llmml eval`.", DefaultValueFactory = _ => 16 };
         var threads = CommonOptions.Threads();
         var command = new Command("eval", "Rows/s of answer scoring per task: prompt cache shared across answer paths vs recomputed, and the whole `llmml eval`.")

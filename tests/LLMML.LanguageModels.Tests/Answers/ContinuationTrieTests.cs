@@ -34,4 +34,23 @@ public class ContinuationTrieTests
         var act = () => ContinuationTrie.Build([Chars(" a"), []]);
         act.Should().Throw<ArgumentException>().WithMessage("*Continuation 1*");
     }
+
+    [Fact]
+    public void InnerNodesComeParentsFirstAndNameEveryProperPrefix()
+    {
+        var continuations = new[] { " 1", " 12", " 13", " 120", " 7", "ab" }.Select(Chars).ToArray();
+        var trie = ContinuationTrie.Build(continuations);
+        // Proper prefixes with a child: " ", " 1", " 12", "a" — each once.
+        trie.InnerNodes.Should().HaveCount(4);
+        for (var n = 0; n < trie.InnerNodes.Count; n++)
+        {
+            var node = trie.InnerNodes[n];
+            node.Parent.Should().BeLessThan(n);
+            node.Depth.Should().Be(node.Parent < 0 ? 1 : trie.InnerNodes[node.Parent].Depth + 1);
+        }
+        string Text(int n) => n < 0 ? "" : Text(trie.InnerNodes[n].Parent) + (char)trie.InnerNodes[n].Token;
+        for (var k = 0; k < continuations.Length; k++)
+            for (var j = 1; j < continuations[k].Count; j++)
+                Text(trie.InnerNodeOf(k, j)).Should().Be(new string(continuations[k].Take(j).Select(c => (char)c).ToArray()));
+    }
 }

@@ -1,6 +1,6 @@
 using LLMML.Foundation.Progress;
 
-namespace LLMML.MLNet.Tests.Progress;
+namespace LLMML.Foundation.Tests.Progress;
 
 public class SynchronousProgressTests
 {

@@ -2,7 +2,7 @@ using FluentAssertions;
 using LLMML.Foundation.Benchmarks;
 using Xunit;
 
-namespace LLMML.MLNet.Tests.Benchmarks;
+namespace LLMML.Foundation.Tests.Benchmarks;
 
 public class BenchmarkTimingTests
 {

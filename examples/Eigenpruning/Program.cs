@@ -29,7 +29,7 @@ using var original = ml.Llm().ScoreAnswers(ScoreAnswersOptions.ForTask(task, clo
 var before = ml.MulticlassClassification.Evaluate(original.Transform(test));
 var after = ml.MulticlassClassification.Evaluate(pruned.Transform(test));
 var report = pruned.Report;
-Console.WriteLine($"{organism} on {task.Name}: pruned {report.Pruned.Count} of {report.Candidates} singular values of {options.DescribeMatrices()} in {report.Seconds:F1} s");
+Console.WriteLine($"{organism} on {task.Name}: pruned {report.Pruned.Count} of {report.Candidates} singular values of {options.Settings.DescribeMatrices()} in {report.Seconds:F1} s");
 Console.WriteLine($"  closed-set accuracy {before.MicroAccuracy:P1} -> {after.MicroAccuracy:P1}, log-loss {before.LogLoss:F3} -> {after.LogLoss:F3}");
 
 // The report is also a DataFrame (one row per matrix); here: the matrices that lost the most.

@@ -1,10 +1,10 @@
 // Eigenprune a model organism on a task and compare ML.NET metrics before and after:
 // `dotnet run -c Release -- [organism=post] [task=int-mult] [matrices=q,k,v,o,mlp-in,mlp-out] [fraction=0.2]`.
 using System.Globalization;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 
 var organism = args.ElementAtOrDefault(0) ?? "post";

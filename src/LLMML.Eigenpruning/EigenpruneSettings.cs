@@ -8,8 +8,8 @@ namespace LLMML.Eigenpruning;
 
 /// <summary>
 /// What eigenpruning itself needs — which matrices, how singular values are scored, chosen and removed — apart from
-/// the ML.NET options (<see cref="Components.EigenpruneOptions"/>, which add model, columns and answer scoring and
-/// hand these over through <see cref="Components.EigenpruneOptions.Settings"/>). <see cref="Eigenpruner"/>, the
+/// the ML.NET options (<see cref="Transforms.EigenpruneOptions"/>, which add model, columns and answer scoring and
+/// hand these over through <see cref="Transforms.EigenpruneOptions.Settings"/>). <see cref="Eigenpruner"/>, the
 /// baselines and the complexity mask strategy take this.
 /// </summary>
 public sealed record EigenpruneSettings

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using LLMML.Eigenpruning.Attribution;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;
-using LLMML.Eigenpruning.Reporting;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Hooks;

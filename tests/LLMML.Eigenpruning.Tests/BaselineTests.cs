@@ -1,6 +1,6 @@
 using LLMML.Eigenpruning.Baselines;
 using LLMML.Eigenpruning.Comparison;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
@@ -122,9 +122,9 @@ public class BaselineTests
         report.ToJson().Should().Contain("\"eigenprune\"");
     }
 
-    private static (LanguageModel Model, BaselineRun Run) Adapt(IAdaptationBaseline baseline, LanguageModel lm, PromptAnswerTokens[] train, EigenpruneOptions options, LLMML.Eigenpruning.Reporting.EigenpruneReport? report)
+    private static (LanguageModel Model, BaselineRun Run) Adapt(IAdaptationBaseline baseline, LanguageModel lm, PromptAnswerTokens[] train, EigenpruneOptions options, LLMML.Eigenpruning.Pruning.EigenpruneReport? report)
     {
-        report ??= new LLMML.Eigenpruning.Reporting.EigenpruneReport([], [], train.Length, 0, options.Reduction, options.Ablation, 0, 0);
+        report ??= new LLMML.Eigenpruning.Pruning.EigenpruneReport([], [], train.Length, 0, options.Reduction, options.Ablation, 0, 0);
         var copy = lm.Clone();
         var run = baseline.Adapt(copy, new BaselineContext(train, options.Settings, report, null, default));
         return (copy, run);

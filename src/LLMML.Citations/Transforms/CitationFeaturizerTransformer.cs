@@ -1,6 +1,6 @@
 using LLMML.Citations.Features;
 using LLMML.Foundation.Persistence;
-using LLMML.MLNet.Components;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Mapping;
 using LLMML.MLNet.Persistence;
 using Microsoft.ML;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using LLMML.Cli.Rendering;
 using LLMML.Eigenpruning;
 using LLMML.Eigenpruning.Baselines;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Devices;

@@ -5,7 +5,7 @@ using LLMML.LanguageModels.Devices;
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 using Spectre.Console;
 using static LLMML.Foundation.Benchmarks.BenchmarkTiming;

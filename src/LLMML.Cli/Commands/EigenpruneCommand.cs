@@ -7,13 +7,13 @@ using LLMML.Eigenpruning;
 using LLMML.Eigenpruning.Attribution;
 using LLMML.Eigenpruning.Baselines;
 using LLMML.Eigenpruning.Comparison;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.Foundation.Persistence;
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 using Spectre.Console;
 

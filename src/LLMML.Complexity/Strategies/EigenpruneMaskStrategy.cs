@@ -1,5 +1,4 @@
 using LLMML.Complexity.Coding;
-using LLMML.Complexity.Quantisation;
 using LLMML.Eigenpruning;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;

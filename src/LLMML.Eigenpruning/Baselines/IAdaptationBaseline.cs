@@ -1,4 +1,4 @@
-using LLMML.Eigenpruning.Reporting;
+using LLMML.Eigenpruning.Pruning;
 using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;

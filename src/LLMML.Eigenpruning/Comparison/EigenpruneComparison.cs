@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LLMML.Eigenpruning.Baselines;
-using LLMML.Eigenpruning.Reporting;
+using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 

@@ -1,7 +1,7 @@
 using LLMML.LanguageModels.Generation;
-using LLMML.MLNet.Components;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Persistence;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 
 namespace LLMML.Scoring.Hosting;

@@ -1,11 +1,11 @@
 using LLMML.Foundation.Persistence;
 using LLMML.LanguageModels.Generation;
-using LLMML.MLNet.Components;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Mapping;
 using LLMML.MLNet.Persistence;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,7 +1,7 @@
 using LLMML.Complexity.Coding;
 using LLMML.Complexity.Strategies;
 using LLMML.Eigenpruning;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Hooks;
 

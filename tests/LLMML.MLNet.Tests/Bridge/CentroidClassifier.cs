@@ -1,5 +1,5 @@
 using LLMML.Foundation.Persistence;
-using LLMML.MLNet.Components;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Mapping;
 using LLMML.MLNet.Persistence;

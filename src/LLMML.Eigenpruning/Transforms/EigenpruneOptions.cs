@@ -2,9 +2,9 @@ using LLMML.Eigenpruning.Attribution;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Hooks;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 
-namespace LLMML.Eigenpruning.Components;
+namespace LLMML.Eigenpruning.Transforms;
 
 /// <summary>
 /// Settings of <c>mlContext.Llm().Eigenprune(...)</c>. The pruning settings (which matrices, how singular values are

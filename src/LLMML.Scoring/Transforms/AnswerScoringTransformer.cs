@@ -4,7 +4,7 @@ using LLMML.MLNet.Persistence;
 using LLMML.Scoring.Hosting;
 using Microsoft.ML;
 
-namespace LLMML.Scoring.Components;
+namespace LLMML.Scoring.Transforms;
 
 /// <summary>
 /// Scores task rows with a language model. Appends, depending on <see cref="ScoreAnswersOptions"/>:
@@ -23,7 +23,7 @@ public sealed class AnswerScoringTransformer : LanguageModelTransformerBase<Answ
     /// <summary>Stable archive component type.</summary>
     public static string ComponentType => "LLMML.Scoring.AnswerScoring";
 
-    /// <summary>Loads a transformer saved with <see cref="LLMML.MLNet.Components.BatchedTransformerBase.Save"/>.</summary>
+    /// <summary>Loads a transformer saved with <see cref="LLMML.MLNet.Transforms.BatchedTransformerBase.Save"/>.</summary>
     public static AnswerScoringTransformer Load(MLContext mlContext, string path) => LlmModels.Load<AnswerScoringTransformer>(mlContext, path);
 
     /// <inheritdoc />

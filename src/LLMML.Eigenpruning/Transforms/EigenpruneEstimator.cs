@@ -1,10 +1,10 @@
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using LLMML.Scoring.Hosting;
 using Microsoft.ML;
 
-namespace LLMML.Eigenpruning.Components;
+namespace LLMML.Eigenpruning.Transforms;
 
 /// <summary>
 /// Fits eigenpruning: reads the training rows (prompt, answer), scores every singular value of the selected matrices of

@@ -1,7 +1,7 @@
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Answers;
 
-namespace LLMML.Scoring.Components;
+namespace LLMML.Scoring.Transforms;
 
 /// <summary>
 /// The torch side of answer scoring: tokenizes prompts and continuations the way

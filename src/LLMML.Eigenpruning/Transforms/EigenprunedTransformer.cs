@@ -1,12 +1,12 @@
 using System.Text;
-using LLMML.Eigenpruning.Reporting;
+using LLMML.Eigenpruning.Pruning;
 using LLMML.Foundation.Persistence;
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Persistence;
 using LLMML.Scoring.Hosting;
 using Microsoft.ML;
 
-namespace LLMML.Eigenpruning.Components;
+namespace LLMML.Eigenpruning.Transforms;
 
 /// <summary>
 /// A fitted eigenpruning: the pruned language model and the <see cref="Report"/> of what was removed. Transform scores
@@ -38,7 +38,7 @@ public sealed class EigenprunedTransformer : LanguageModelTransformerBase<Eigenp
         Model.Save(directory);
     }
 
-    /// <summary>Loads a transformer saved with <see cref="LLMML.MLNet.Components.BatchedTransformerBase.Save"/>.</summary>
+    /// <summary>Loads a transformer saved with <see cref="LLMML.MLNet.Transforms.BatchedTransformerBase.Save"/>.</summary>
     public static EigenprunedTransformer Load(MLContext mlContext, string path) => LlmModels.Load<EigenprunedTransformer>(mlContext, path);
 
     /// <inheritdoc />

@@ -3,7 +3,7 @@ using LLMML.MLNet.Persistence;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace LLMML.MLNet.Components;
+namespace LLMML.MLNet.Transforms;
 
 /// <summary>
 /// <see cref="IEstimator{TTransformer}.GetOutputSchema"/> for estimators whose transformer is a

@@ -4,7 +4,7 @@ using LLMML.MLNet.Persistence;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace LLMML.MLNet.Components;
+namespace LLMML.MLNet.Transforms;
 
 /// <summary>
 /// Base of every fitted LLMML transformer (language-model components and citation features alike):

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LLMML.Complexity.Quantisation;
+namespace LLMML.Complexity.Coding;
 
 /// <summary>
 /// How weights are stored in a program: 32 bits (float32 as is), 16 bits (IEEE half), or b ∈ 2…8 bits (symmetric

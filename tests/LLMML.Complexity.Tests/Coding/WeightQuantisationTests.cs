@@ -1,7 +1,7 @@
-using LLMML.Complexity.Quantisation;
+using LLMML.Complexity.Coding;
 using static TorchSharp.torch;
 
-namespace LLMML.Complexity.Tests.Quantisation;
+namespace LLMML.Complexity.Tests.Coding;
 
 public class WeightQuantisationTests
 {

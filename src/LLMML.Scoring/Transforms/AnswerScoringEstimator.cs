@@ -2,7 +2,7 @@ using LLMML.LanguageModels.Generation;
 using LLMML.Scoring.Hosting;
 using Microsoft.ML;
 
-namespace LLMML.Scoring.Components;
+namespace LLMML.Scoring.Transforms;
 
 /// <summary>
 /// Estimator of <see cref="AnswerScoringTransformer"/>. Nothing is learned: <see cref="LanguageModelEstimatorBase{TOptions, TTransformer}.Fit"/>

@@ -2,7 +2,7 @@ using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Mapping;
 using Microsoft.ML.Data;
 
-namespace LLMML.Scoring.Components;
+namespace LLMML.Scoring.Transforms;
 
 /// <summary>The columns answer scoring reads and adds for given options (shared by estimator and transformer).</summary>
 internal static class AnswerScoringColumns

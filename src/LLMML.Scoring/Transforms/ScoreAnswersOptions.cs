@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using LLMML.MLNet.Catalog;
 using LLMML.MLNet.Tasks;
 
-namespace LLMML.Scoring.Components;
+namespace LLMML.Scoring.Transforms;
 
 /// <summary>
 /// Settings of <c>mlContext.Llm().ScoreAnswers(...)</c>: which language model, which columns, and which of the three

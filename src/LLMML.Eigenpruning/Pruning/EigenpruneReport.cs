@@ -5,7 +5,7 @@ using LLMML.Eigenpruning.Pruning;
 using LLMML.Foundation.Persistence;
 using Microsoft.Data.Analysis;
 
-namespace LLMML.Eigenpruning.Reporting;
+namespace LLMML.Eigenpruning.Pruning;
 
 /// <summary>One decomposed matrix (a head of a projection, or a whole projection) in an <see cref="EigenpruneReport"/>.</summary>
 /// <param name="Layer">Block index.</param>

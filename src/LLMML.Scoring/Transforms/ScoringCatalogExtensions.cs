@@ -1,7 +1,7 @@
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Catalog;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 
 // In Microsoft.ML's namespace, next to mlContext.Llm(), so the extension is found without an extra using.
 namespace Microsoft.ML;

@@ -1,10 +1,10 @@
 // Eigenprune a model organism on a task and compare ML.NET metrics before and after:
 // `dotnet run -c Release -- [organism=post] [task=int-mult] [matrices=q,k,v,o,mlp-in,mlp-out] [fraction=0.2]`.
 using System.Globalization;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 
 var organism = args.ElementAtOrDefault(0) ?? "post";
@@ -29,7 +29,7 @@ using var original = ml.Llm().ScoreAnswers(ScoreAnswersOptions.ForTask(task, clo
 var before = ml.MulticlassClassification.Evaluate(original.Transform(test));
 var after = ml.MulticlassClassification.Evaluate(pruned.Transform(test));
 var report = pruned.Report;
-Console.WriteLine($"{organism} on {task.Name}: pruned {report.Pruned.Count} of {report.Candidates} singular values of {options.DescribeMatrices()} in {report.Seconds:F1} s");
+Console.WriteLine($"{organism} on {task.Name}: pruned {report.Pruned.Count} of {report.Candidates} singular values of {options.Settings.DescribeMatrices()} in {report.Seconds:F1} s");
 Console.WriteLine($"  closed-set accuracy {before.MicroAccuracy:P1} -> {after.MicroAccuracy:P1}, log-loss {before.LogLoss:F3} -> {after.LogLoss:F3}");
 
 // The report is also a DataFrame (one row per matrix); here: the matrices that lost the most.

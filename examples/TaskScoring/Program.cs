@@ -4,7 +4,7 @@ using LLMML.LanguageModels.Modeling;
 using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Tasks;
 using LLMML.ModelOrganisms;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 
 var organism = args.ElementAtOrDefault(0) ?? "post";

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using LLMML.Eigenpruning.Attribution;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;
-using LLMML.Eigenpruning.Reporting;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Hooks;
@@ -13,7 +12,7 @@ using LLMML.MLNet.Tasks;
 namespace LLMML.Eigenpruning;
 
 /// <summary>
-/// Eigenpruning without ML.NET: decompose the selected matrices, score every singular value on the training examples,
+/// Eigenpruning without ML.NET (<see cref="EigenpruneSettings"/>): decompose the selected matrices, score every singular value on the training examples,
 /// choose the lowest-scored ones and remove them from the model's weights. The estimator and the baselines' comparison
 /// both run this.
 /// </summary>
@@ -22,11 +21,11 @@ public static class Eigenpruner
     /// <summary>Prunes <paramref name="model"/> in place and reports what was removed.</summary>
     /// <exception cref="ArgumentException">Fewer than two distinct examples, or a bad setting.</exception>
     /// <exception cref="InvalidOperationException">A score is not finite, or mean ablation of a projection without a bias.</exception>
-    public static EigenpruneReport Prune(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, EigenpruneOptions options, CancellationToken cancellationToken = default)
+    public static EigenpruneReport Prune(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, EigenpruneSettings settings, CancellationToken cancellationToken = default)
     {
-        using var scores = Score(model, examples, options, cancellationToken);
+        using var scores = Score(model, examples, settings, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        return scores.Prune(model, options.Ablation, options.Fraction, options.Count, options.Threshold);
+        return scores.Prune(model, settings.Ablation, settings.Fraction, settings.Count, settings.Threshold);
     }
 
     /// <summary>
@@ -34,12 +33,12 @@ public static class Eigenpruner
     /// <paramref name="examples"/>, without changing the model; <see cref="SingularValueScores.Prune"/> then removes a
     /// selection from it or from copies of it.
     /// </summary>
-    public static SingularValueScores Score(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, EigenpruneOptions options, CancellationToken cancellationToken = default)
+    public static SingularValueScores Score(LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, EigenpruneSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = settings.Validate();
         var clock = Stopwatch.StartNew();
         var ids = MatrixSelection.Resolve(model.Config, options.Matrices, options.Layers);
         var decompositions = new List<ProjectionDecomposition>();

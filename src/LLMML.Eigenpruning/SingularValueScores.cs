@@ -2,7 +2,6 @@ using System.Diagnostics;
 using LLMML.Eigenpruning.Attribution;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;
-using LLMML.Eigenpruning.Reporting;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Hooks;
 using static TorchSharp.torch;

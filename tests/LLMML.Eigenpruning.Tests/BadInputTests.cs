@@ -1,4 +1,4 @@
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Hooks;

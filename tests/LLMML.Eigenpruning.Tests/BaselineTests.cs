@@ -1,6 +1,6 @@
 using LLMML.Eigenpruning.Baselines;
 using LLMML.Eigenpruning.Comparison;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
@@ -21,7 +21,7 @@ public class BaselineTests
         var train = TinyTask.Examples(lm, 8);
         var options = EstimatorTests.Options(o => o.Fraction = 0.25);
         using var pruned = lm.Clone();
-        var report = Eigenpruner.Prune(pruned, train, options);
+        var report = Eigenpruner.Prune(pruned, train, options.Settings);
         var a = Adapt(new RandomPruningBaseline(seed: 1), lm, train, options, report);
         var b = Adapt(new RandomPruningBaseline(seed: 2), lm, train, options, report);
 
@@ -111,7 +111,7 @@ public class BaselineTests
         var train = TinyTask.Examples(lm, 10, seed: 1);
         var test = TinyTask.Examples(lm, 6, seed: 9);
         using var before = lm.Clone();
-        var report = EigenpruneComparison.Run(lm, train, test, EstimatorTests.Options(),
+        var report = EigenpruneComparison.Run(lm, train, test, EstimatorTests.Options().Settings,
             [new RandomPruningBaseline(), new LaserBaseline { KeptFractions = [0.5] }, new LoraBaseline { Steps = 5 }, new SingularValueTuningBaseline { Steps = 5 }],
             closedSetAccuracy: _ => 0.5);
         report.Methods.Select(m => m.Method).Should().Equal("original", "eigenprune", "random", "laser", "lora-r1", "svft-diag");
@@ -122,11 +122,11 @@ public class BaselineTests
         report.ToJson().Should().Contain("\"eigenprune\"");
     }
 
-    private static (LanguageModel Model, BaselineRun Run) Adapt(IAdaptationBaseline baseline, LanguageModel lm, PromptAnswerTokens[] train, EigenpruneOptions options, LLMML.Eigenpruning.Reporting.EigenpruneReport? report)
+    private static (LanguageModel Model, BaselineRun Run) Adapt(IAdaptationBaseline baseline, LanguageModel lm, PromptAnswerTokens[] train, EigenpruneOptions options, LLMML.Eigenpruning.Pruning.EigenpruneReport? report)
     {
-        report ??= new LLMML.Eigenpruning.Reporting.EigenpruneReport([], [], train.Length, 0, options.Reduction, options.Ablation, 0, 0);
+        report ??= new LLMML.Eigenpruning.Pruning.EigenpruneReport([], [], train.Length, 0, options.Reduction, options.Ablation, 0, 0);
         var copy = lm.Clone();
-        var run = baseline.Adapt(copy, new BaselineContext(train, options, report, null, default));
+        var run = baseline.Adapt(copy, new BaselineContext(train, options.Settings, report, null, default));
         return (copy, run);
     }
 

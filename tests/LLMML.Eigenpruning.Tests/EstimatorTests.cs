@@ -1,8 +1,8 @@
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Hooks;
 using LLMML.MLNet.Evaluation;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using static TorchSharp.torch;

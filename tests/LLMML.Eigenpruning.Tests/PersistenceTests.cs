@@ -1,4 +1,4 @@
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.LanguageModels.Generation;
 using Microsoft.ML;
 using static TorchSharp.torch;

@@ -11,14 +11,14 @@ public class ScoresTests
         using var lm = TinyTask.Model(scale: 5);
         var train = TinyTask.Examples(lm, 8);
         var options = EstimatorTests.Options(o => o.Matrices = [WeightKind.Key, WeightKind.MlpOut]);
-        using var scores = Eigenpruner.Score(lm, train, options);
+        using var scores = Eigenpruner.Score(lm, train, options.Settings);
         foreach (var fraction in new[] { 0.1, 0.4 })
         {
             using var viaScores = lm.Clone();
             using var viaPrune = lm.Clone();
             var a = scores.Prune(viaScores, Ablation.Mean, fraction);
             options.Fraction = fraction;
-            var b = Eigenpruner.Prune(viaPrune, train, options);
+            var b = Eigenpruner.Prune(viaPrune, train, options.Settings);
             a.Pruned.Select(p => p.Id).Should().Equal(b.Pruned.Select(p => p.Id));
             using var wa = ModelWeights.Get(viaScores.Model, 1, WeightKind.MlpOut);
             using var wb = ModelWeights.Get(viaPrune.Model, 1, WeightKind.MlpOut);
@@ -33,7 +33,7 @@ public class ScoresTests
     {
         using var lm = TinyTask.Model(scale: 5);
         using var other = TinyTask.Model(seed: 99, scale: 5);
-        using var scores = Eigenpruner.Score(lm, TinyTask.Examples(lm, 6), EstimatorTests.Options());
+        using var scores = Eigenpruner.Score(lm, TinyTask.Examples(lm, 6), EstimatorTests.Options().Settings);
         var prune = () => scores.Prune(other, Ablation.Mean);
         prune.Should().Throw<InvalidOperationException>().WithMessage("The weights of layer 0 Key are not those that were scored*");
     }
@@ -47,11 +47,11 @@ public class ScoresTests
         void Work()
         {
             using var copy = lm.Clone();
-            var report = Eigenpruner.Prune(copy, train, options);
+            var report = Eigenpruner.Prune(copy, train, options.Settings);
             foreach (var baseline in Comparison.EigenpruneComparison.AllBaselines())
             {
                 using var other = lm.Clone();
-                baseline.Adapt(other, new Baselines.BaselineContext(train, options, report, null, default));
+                baseline.Adapt(other, new Baselines.BaselineContext(train, options.Settings, report, null, default));
             }
         }
         Work();

@@ -1,7 +1,6 @@
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
-using LLMML.LanguageModels.Modeling;
-using LLMML.LanguageModels.Tokenization;
+using LLMML.TestFramework;
 using static TorchSharp.torch;
 
 namespace LLMML.Eigenpruning.Tests;
@@ -13,13 +12,8 @@ internal static class TinyTask
 
     public static LanguageModel Model(int seed = 5, double scale = 1.0, long hidden = 16, int layers = 2, int heads = 4)
     {
-        manual_seed(seed);
-        var tokenizer = new CharacterTokenizer(Alphabet);
-        var config = TransformerConfig.Gpt2(hidden, layers, heads, tokenizer.VocabularySize, 32) with
-        {
-            BosTokenId = tokenizer.BosId, EosTokenId = tokenizer.EosId, PadTokenId = tokenizer.PadId,
-        };
-        var model = new CausalLanguageModel(config);
+        var lm = TinyLanguageModels.CharacterGpt2(Alphabet, seed, hidden, layers, heads, context: 32);
+        var model = lm.Model;
         using (no_grad())
             foreach (var (name, p) in model.named_parameters())
             {
@@ -29,7 +23,7 @@ internal static class TinyTask
                 else p.mul_(scale);
             }
         model.eval();
-        return new LanguageModel(model, tokenizer);
+        return lm;
     }
 
     /// <summary>"i x j =" → " (i·j mod 10)\n" for a few pairs: prompts of different lengths, two-token answers.</summary>

@@ -1,7 +1,7 @@
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using static LLMML.Scoring.Tests.TinyScoringSetup;

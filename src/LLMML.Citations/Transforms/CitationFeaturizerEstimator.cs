@@ -1,6 +1,6 @@
 using LLMML.Citations.Features;
 using LLMML.Citations.Graphs;
-using LLMML.MLNet.Components;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Mapping;
 using Microsoft.ML;
 using Microsoft.ML.Data;

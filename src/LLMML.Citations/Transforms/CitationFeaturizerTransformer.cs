@@ -1,5 +1,6 @@
 using LLMML.Citations.Features;
 using LLMML.Foundation.Persistence;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Mapping;
 using LLMML.MLNet.Persistence;
 using Microsoft.ML;
@@ -15,13 +16,12 @@ namespace LLMML.Citations.Transforms;
 /// (<see cref="NewPaperFeatures"/>). Undefined values (NaN in the feature table) become 0.
 /// </summary>
 /// <remarks>
-/// Implements <see cref="ITransformer"/> on the shared <see cref="BatchedMapping"/> and saves through the shared
-/// <see cref="ModelArchive"/> / <see cref="MLNetModelBridge"/>. It needs no <see cref="MLContext"/> of its own, which
-/// is why it is created from <c>mlContext.Transforms</c> (whose context is not public). Before
-/// <c>mlContext.Model.Load</c> of a pipeline holding it, register the loading context with
+/// Implements <see cref="ITransformer"/> on the shared <see cref="BatchedTransformerBase"/>. It needs no
+/// <see cref="MLContext"/> of its own, which is why it is created from <c>mlContext.Transforms</c> (whose context is
+/// not public). Before <c>mlContext.Model.Load</c> of a pipeline holding it, register the loading context with
 /// <c>mlContext.Llm()</c> or <see cref="MLNetModelBridge.Register"/>.
 /// </remarks>
-public sealed class CitationFeaturizerTransformer : IArchivableTransformer<CitationFeaturizerTransformer>
+public sealed class CitationFeaturizerTransformer : BatchedTransformerBase, IArchivableTransformer<CitationFeaturizerTransformer>
 {
     private const int StateVersion = 1;
     private readonly CitationFeaturizerOptions _options;
@@ -43,28 +43,7 @@ public sealed class CitationFeaturizerTransformer : IArchivableTransformer<Citat
     /// <summary>Names of the vector slots.</summary>
     public IReadOnlyList<string> FeatureNames => Features.Names;
 
-    /// <inheritdoc />
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => CreateMapping(inputSchema).GetOutputSchema(inputSchema);
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return CreateMapping(input.Schema).Apply(input);
-    }
-
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => CreateMapping(inputSchema).CreateRowToRowMapper(inputSchema);
-
-    /// <summary>Saves this transformer alone (see <see cref="LlmModels.Load{T}(MLContext, string)"/> to load it).</summary>
-    public void Save(string path) => ToArchive().Save(path);
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => MLNetModelBridge.Save(ctx, this);
-
-    /// <summary>The vector of one paper given its id and references (the same rules as <see cref="Transform"/>).</summary>
+    /// <summary>The vector of one paper given its id and references (the same rules as <see cref="BatchedTransformerBase.Transform"/>).</summary>
     public float[] Featurize(string paperId, IEnumerable<string> references)
     {
         var vector = new float[Features.Names.Count];
@@ -72,9 +51,9 @@ public sealed class CitationFeaturizerTransformer : IArchivableTransformer<Citat
         return vector;
     }
 
-    private BatchedMapping CreateMapping(DataViewSchema inputSchema)
+    /// <inheritdoc />
+    protected override BatchedMapping CreateMapping(DataViewSchema inputSchema)
     {
-        ArgumentNullException.ThrowIfNull(inputSchema);
         var refsColumn = inputSchema.GetColumnOrNull(_options.ReferencesColumnName);
         bool vectorRefs = refsColumn?.Type is VectorDataViewType;
         var inputs = new[]
@@ -131,7 +110,7 @@ public sealed class CitationFeaturizerTransformer : IArchivableTransformer<Citat
         name is "references" or "hits_hub" || name.StartsWith("reference_share:", StringComparison.Ordinal);
 
     /// <inheritdoc />
-    public ModelArchive ToArchive()
+    public override ModelArchive ToArchive()
     {
         var g = Features.Graph;
         var c = Features.Context;

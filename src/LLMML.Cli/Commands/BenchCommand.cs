@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         BenchLmCommand.Create(),
         BenchEigenpruneCommand.Create(),
+        BenchEvalCommand.Create(),
         RaspBenchCommand.Create(),
         CitationsBenchCommand.Create(),
         BenchSweepsCommand.Create(),

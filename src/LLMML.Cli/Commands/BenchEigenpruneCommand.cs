@@ -3,7 +3,7 @@ using System.Text.Json;
 using LLMML.Cli.Rendering;
 using LLMML.Eigenpruning;
 using LLMML.Eigenpruning.Baselines;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Devices;
@@ -107,13 +107,13 @@ internal static class BenchEigenpruneCommand
         var generator = new Random(1);
         int[] Ids(int n) => Enumerable.Range(0, n).Select(_ => generator.Next((int)config.VocabularySize)).ToArray();
         var examples = Enumerable.Range(0, exampleCount).Select(_ => new PromptAnswerTokens(Ids(PromptTokens), Ids(AnswerTokens))).ToArray();
-        var options = new EigenpruneOptions { Matrices = kinds, BatchSize = 16 };
+        var settings = new EigenpruneSettings { Matrices = kinds, BatchSize = 16 };
 
         var singularValues = 0;
         var (fit, fitCpu) = Timed(runs, () =>
         {
             using var copy = lm.Clone();
-            singularValues = Eigenpruner.Prune(copy, examples, options).Candidates;
+            singularValues = Eigenpruner.Prune(copy, examples, settings).Candidates;
         });
 
         using var tuned = lm.Clone();

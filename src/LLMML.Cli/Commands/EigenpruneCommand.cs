@@ -7,13 +7,13 @@ using LLMML.Eigenpruning;
 using LLMML.Eigenpruning.Attribution;
 using LLMML.Eigenpruning.Baselines;
 using LLMML.Eigenpruning.Comparison;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.Foundation.Persistence;
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 using Spectre.Console;
 
@@ -108,11 +108,11 @@ internal static class EigenpruneCommand
 
             using var pruned = llm.Eigenprune(options, original).Fit(trainView);
             var report = pruned.Report;
-            var before = EigenpruneComparison.Evaluate("original", original, test, options, 0, 0, "the model as given", closed, options.CancellationToken);
-            var after = EigenpruneComparison.Evaluate("eigenprune", pruned.Model, test, options, report.Seconds, report.Pruned.Count,
-                EigenpruneComparison.Describe(report, options), closed, options.CancellationToken);
+            var before = EigenpruneComparison.Evaluate("original", original, test, options.Settings, 0, 0, "the model as given", closed, options.CancellationToken);
+            var after = EigenpruneComparison.Evaluate("eigenprune", pruned.Model, test, options.Settings, report.Seconds, report.Pruned.Count,
+                EigenpruneComparison.Describe(report, options.Settings), closed, options.CancellationToken);
             var train = baselines.Count == 0 ? [] : Eigenpruner.Encode(original, TaskRows.Read(trainView, options.PromptColumn, options.AnswerColumn!, "eigenprune"), options);
-            var others = EigenpruneComparison.RunBaselines(original, train, test, options, report, baselines, closed, options.CancellationToken);
+            var others = EigenpruneComparison.RunBaselines(original, train, test, options.Settings, report, baselines, closed, options.CancellationToken);
             if (savePath is not null) pruned.Save(savePath);
             if (exportDirectory is not null) pruned.ExportCheckpoint(exportDirectory);
 
@@ -122,7 +122,7 @@ internal static class EigenpruneCommand
                 ["task"] = task.Name,
                 ["trainExamples"] = report.Examples,
                 ["testExamples"] = test.Length,
-                ["matrices"] = options.DescribeMatrices(),
+                ["matrices"] = options.Settings.DescribeMatrices(),
                 ["candidates"] = report.Candidates,
                 ["pruned"] = report.Pruned.Count,
                 ["before"] = Node(before),

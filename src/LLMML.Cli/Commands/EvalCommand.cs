@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using LLMML.Cli.Rendering;
 using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;

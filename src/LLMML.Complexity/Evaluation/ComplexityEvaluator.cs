@@ -2,7 +2,8 @@ using System.Diagnostics;
 using LLMML.Complexity.Metrics;
 using LLMML.Complexity.Reporting;
 using LLMML.Complexity.Strategies;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
+using LLMML.Scoring.Hosting;
 using Microsoft.ML;
 
 namespace LLMML.Complexity.Evaluation;

@@ -3,7 +3,8 @@ using LLMML.Complexity.Metrics;
 using LLMML.Foundation.Progress;
 using LLMML.Complexity.Strategies;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
+using LLMML.Scoring.Hosting;
 
 namespace LLMML.Complexity.Evaluation;
 

@@ -1,7 +1,7 @@
 using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Tasks;
-using LLMML.Scoring.Components;
+using LLMML.Scoring.Transforms;
 using Microsoft.ML;
 
 namespace LLMML.Complexity.Metrics;

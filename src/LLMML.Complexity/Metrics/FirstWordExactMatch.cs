@@ -2,16 +2,14 @@ using System.Runtime.CompilerServices;
 using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
-using LLMML.LanguageModels.Modeling;
 using LLMML.MLNet.Tasks;
 using Microsoft.ML.Tokenizers;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace LLMML.Complexity.Metrics;
 
 /// <summary>
-/// Exact match of greedy decoding's first word, teacher-forced in one forward pass per batch: every token of
+/// Exact match of greedy decoding's first word, teacher-forced in one forward pass per batch (<see cref="AnswerEvaluator"/>
+/// with its word-end check): every token of
 /// " " + answer is the arg-max, and the arg-max after it ends the word (a token that does not start with a letter or
 /// digit). The end check matters: without it a model that would say "150" counts as right for "15".
 /// </summary>
@@ -36,36 +34,16 @@ public sealed class FirstWordExactMatch : IComplexityMetric
         var continues = WordContinuations.GetValue(model.Tokenizer, _ => ContinuationTokens(model));
         var end = model.EndOfSequenceIds.Count > 0 ? model.EndOfSequenceIds[0] : (int)model.PadId;
         var context = model.Config.MaxPositionEmbeddings;
-        var lm = model.Model;
-        using var mode = ModuleMode.Evaluation(lm);
-        var correct = 0;
-        using var noGrad = no_grad();
-        for (var start = 0; start < test.Count; start += BatchSize)
+        var rows = test.Examples.Select((e, i) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var rows = test.Examples.Skip(start).Take(BatchSize).Select((e, i) =>
-            {
-                var t = model.EncodeContinuation(promptPrefix + e.Prompt, TaskFormat.Continuation(e.Answer));
-                if (t.Length > context)
-                    throw new InvalidOperationException($"Test row {start + i} needs {t.Length} positions with its prompt prefix; the model has {context}.");
-                // One more target after the answer: the position whose arg-max must end the word.
-                return new PromptAnswerTokens(t.Prompt, [.. t.Answer, end]);
-            }).ToArray();
-            var batch = AnswerBatch.Create(rows, model.PadId, context, model.Device);
-            var predicted = lm.forward(batch.InputIds, batch.AttentionMask, null).argmax(-1).cpu().data<long>().ToArray();   // [B·W]
-            var width = (int)batch.InputIds.shape[1];
-            for (var r = 0; r < rows.Length; r++)
-            {
-                var answer = rows[r].Answer;
-                var at = r * width + batch.PromptWidth - 1;
-                var ok = !continues[predicted[at + answer.Length - 1]];
-                for (var j = 0; ok && j < answer.Length - 1; j++) ok = predicted[at + j] == answer[j];
-                if (ok) correct++;
-            }
-            progress?.Report(new ProgressUpdate(stage, start + rows.Length, test.Count));
-        }
-        return correct / (double)test.Count;
+            var t = model.EncodeContinuation(promptPrefix + e.Prompt, TaskFormat.Continuation(e.Answer));
+            if (t.Length > context)
+                throw new InvalidOperationException($"Test row {i} needs {t.Length} positions with its prompt prefix; the model has {context}.");
+            // One more target after the answer: the position whose arg-max must end the word.
+            return new PromptAnswerTokens(t.Prompt, [.. t.Answer, end]);
+        }).ToArray();
+        var metrics = AnswerEvaluator.Evaluate(model, rows, BatchSize, progress, cancellationToken, stage, continues);
+        return metrics.Accuracy;
     }
 
     /// <summary>Per vocabulary id: whether its text starts with a letter or digit (so it would extend the answer's word).</summary>

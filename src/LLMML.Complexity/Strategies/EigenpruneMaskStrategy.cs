@@ -1,7 +1,5 @@
 using LLMML.Complexity.Coding;
-using LLMML.Complexity.Quantisation;
 using LLMML.Eigenpruning;
-using LLMML.Eigenpruning.Components;
 using LLMML.Eigenpruning.Matrices;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Hooks;
@@ -50,8 +48,8 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
         var model = context.Model;
         var kinds = Matrices ?? Enum.GetValues<WeightKind>().Where(k => ModelWeights.Has(model.Config, k)).ToArray();
         var examples = context.TrainTokens.Take(context.Budget.MaxTrainingExamples).ToArray();
-        var options = new EigenpruneOptions { Matrices = kinds, BatchSize = context.Budget.BatchSize, Seed = (int)context.Seed, Progress = context.Progress };
-        using var scores = Eigenpruner.Score(model, examples, options, context.CancellationToken);
+        var settings = new EigenpruneSettings { Matrices = kinds, BatchSize = context.Budget.BatchSize, Seed = (int)context.Seed, Progress = context.Progress };
+        using var scores = Eigenpruner.Score(model, examples, settings, context.CancellationToken);
         var positions = Positions(scores);
         var matrixNames = string.Join(",", kinds.Select(MatrixKinds.NameOf));
         foreach (var ablation in Ablations)
@@ -65,7 +63,7 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
                     var subset = report.Pruned.Select(p => positions[p.Id]).ToArray();
                     var maskBits = SubsetCode.Encode(scores.Count, subset).BitLength;
                     var biasBits = ablation == Ablation.Mean ? SendBiasesInHalfPrecision(model, pruned, report.Pruned.Select(p => p.Id.Projection).Distinct()) : 0;
-                    var code = Code.Render(("n", scores.Count), ("k", subset.Length), ("matrices", matrixNames), ("per_head", options.PerHead ? "True" : "False"),
+                    var code = Code.Render(("n", scores.Count), ("k", subset.Length), ("matrices", matrixNames), ("per_head", settings.PerHead ? "True" : "False"),
                         ("bias", ablation == Ablation.Mean ? ", bias=halves(bits)" : ""));
                     yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(code, maskBits + biasBits), pruned)
                     {

@@ -1,4 +1,4 @@
-using LLMML.Complexity.Quantisation;
+using LLMML.Complexity.Coding;
 using LLMML.LanguageModels.Adapters;
 using LLMML.LanguageModels.Answers;
 using TorchSharp;

@@ -60,7 +60,7 @@ internal sealed class MeanInputs : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var count = Math.Min(batchSize, examples.Count - start);
-            var batch = AnswerBatch.Create(examples.Skip(start).Take(count).ToArray(), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
+            var batch = AnswerBatch.For(model, examples.Skip(start).Take(count).ToArray());
             model.Model.forward(batch.InputIds, batch.AttentionMask, null);
             means.Add(recorder, batch.AttentionMask);
             recorder.Clear();

@@ -51,7 +51,7 @@ internal static class SingularValueAttribution
                 var rows = Enumerable.Range(start, count).Select(i => examples[i])
                     .Concat(Enumerable.Range(start, count).Select(i => examples[corrupt[i]])).ToArray();
                 // One batch for both, so clean row b and its corruption b + count share prompt end and answer columns.
-                var batch = AnswerBatch.Create(rows, model.PadId, model.Config.MaxPositionEmbeddings, device);
+                var batch = AnswerBatch.For(model, rows);
                 var (effects, valid, cleanMask) = BatchEffects(model, recorder, decompositions, batch, count);
                 positions += valid.sum().ToInt64();
                 means.Add(recorder, cleanMask);

@@ -1,5 +1,4 @@
-using LLMML.Eigenpruning.Components;
-using LLMML.Eigenpruning.Reporting;
+using LLMML.Eigenpruning.Pruning;
 using LLMML.Foundation.Progress;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
@@ -25,7 +24,7 @@ public interface IAdaptationBaseline
 /// <param name="Eigenprune">Eigenpruning's report on the same data (e.g. how many singular values it removed).</param>
 public sealed record BaselineContext(
     IReadOnlyList<PromptAnswerTokens> Train,
-    EigenpruneOptions Options,
+    EigenpruneSettings Options,
     EigenpruneReport Eigenprune,
     IProgress<ProgressUpdate>? Progress,
     CancellationToken CancellationToken);

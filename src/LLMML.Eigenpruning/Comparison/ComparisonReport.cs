@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LLMML.Eigenpruning.Reporting;
+using LLMML.Eigenpruning.Pruning;
 using LLMML.Foundation.Persistence;
 using Microsoft.Data.Analysis;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using LLMML.Eigenpruning.Baselines;
-using LLMML.Eigenpruning.Components;
-using LLMML.Eigenpruning.Reporting;
+using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 
@@ -20,7 +19,7 @@ public static class EigenpruneComparison
     /// <summary>Compares on <paramref name="train"/> → <paramref name="test"/>; <paramref name="model"/> itself is not modified.</summary>
     /// <param name="closedSetAccuracy">Optional extra score of an adapted model (e.g. ML.NET multiclass accuracy over the answer set).</param>
     public static ComparisonReport Run(
-        LanguageModel model, IReadOnlyList<PromptAnswerTokens> train, IReadOnlyList<PromptAnswerTokens> test, EigenpruneOptions options,
+        LanguageModel model, IReadOnlyList<PromptAnswerTokens> train, IReadOnlyList<PromptAnswerTokens> test, EigenpruneSettings options,
         IReadOnlyList<IAdaptationBaseline> baselines, Func<LanguageModel, double>? closedSetAccuracy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -34,7 +33,7 @@ public static class EigenpruneComparison
 
     /// <summary>Each baseline on its own copy of <paramref name="model"/>, timed and scored on <paramref name="test"/>.</summary>
     public static IReadOnlyList<MethodResult> RunBaselines(
-        LanguageModel model, IReadOnlyList<PromptAnswerTokens> train, IReadOnlyList<PromptAnswerTokens> test, EigenpruneOptions options,
+        LanguageModel model, IReadOnlyList<PromptAnswerTokens> train, IReadOnlyList<PromptAnswerTokens> test, EigenpruneSettings options,
         EigenpruneReport eigenprune, IReadOnlyList<IAdaptationBaseline> baselines, Func<LanguageModel, double>? closedSetAccuracy = null,
         CancellationToken cancellationToken = default)
     {
@@ -54,7 +53,7 @@ public static class EigenpruneComparison
 
     /// <summary>Scores one adapted model on the test examples.</summary>
     public static MethodResult Evaluate(
-        string method, LanguageModel model, IReadOnlyList<PromptAnswerTokens> test, EigenpruneOptions options, double seconds, long parameters,
+        string method, LanguageModel model, IReadOnlyList<PromptAnswerTokens> test, EigenpruneSettings options, double seconds, long parameters,
         string details, Func<LanguageModel, double>? closedSetAccuracy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(test);
@@ -64,6 +63,6 @@ public static class EigenpruneComparison
     }
 
     /// <summary>"N of M singular values of k (all layers, per head), Max reduction, Mean ablation".</summary>
-    public static string Describe(EigenpruneReport report, EigenpruneOptions options) =>
+    public static string Describe(EigenpruneReport report, EigenpruneSettings options) =>
         $"{report.Pruned.Count} of {report.Candidates} singular values of {options.DescribeMatrices()}, {options.Reduction} reduction, {options.Ablation} ablation";
 }

@@ -105,6 +105,15 @@ public sealed class AnswerBatch : IDisposable
             fitted.Select(f => f.Answer.Length).ToArray());
     }
 
+    /// <summary>Builds the batch for <paramref name="model"/>: its pad id, its context length and its device.</summary>
+    /// <param name="examples">The rows (at least one).</param>
+    /// <param name="includePromptTargets">Also predict prompt tokens after the first (whole-text likelihood), not only the answer.</param>
+    public static AnswerBatch For(Generation.LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, bool includePromptTargets = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(examples, model.PadId, model.Config.MaxPositionEmbeddings, model.Device, includePromptTargets);
+    }
+
     /// <summary>Moves the batch's tensors out of the current dispose scope (they are then the caller's to dispose).</summary>
     public AnswerBatch DetachFromDisposeScope()
     {

@@ -14,9 +14,14 @@ namespace LLMML.LanguageModels.Answers;
 public static class AnswerEvaluator
 {
     /// <summary>Scores <paramref name="examples"/> in batches of <paramref name="batchSize"/> (under no_grad, eval mode).</summary>
+    /// <param name="continuesWord">
+    /// Null, or per vocabulary id whether the token would extend a word: first-word exact match, where each example's
+    /// last answer token is a placeholder for the word's end (see <see cref="AnswerObjective.Score"/>).
+    /// </param>
     public static AnswerMetrics Evaluate(
         LanguageModel model, IReadOnlyList<PromptAnswerTokens> examples, int batchSize = 32,
-        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default, string stage = "evaluate answers")
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default, string stage = "evaluate answers",
+        IReadOnlyList<bool>? continuesWord = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
@@ -31,9 +36,9 @@ public static class AnswerEvaluator
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var count = Math.Min(batchSize, examples.Count - start);
-            var batch = AnswerBatch.Create(Slice(examples, start, count), model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
+            var batch = AnswerBatch.For(model, Slice(examples, start, count));
             var logits = lm.forward(batch.InputIds, batch.AttentionMask, null);
-            AnswerObjective.Score(logits, batch).CopyTo(scores, start);
+            AnswerObjective.Score(logits, batch, continuesWord).CopyTo(scores, start);
             progress?.Report(new ProgressUpdate(stage, start + count, examples.Count));
         }
         return new AnswerMetrics(scores);

@@ -39,7 +39,7 @@ public static class AnswerFineTuning
     {
         ArgumentNullException.ThrowIfNull(model);
         using var scope = NewDisposeScope();
-        var batch = AnswerBatch.Create(examples, model.PadId, model.Config.MaxPositionEmbeddings, model.Device);
+        var batch = AnswerBatch.For(model, examples);
         var logits = model.Model.forward(batch.InputIds, batch.AttentionMask, null);
         return AnswerObjective.MeanLoss(logits, batch).MoveToOuterDisposeScope();
     }

@@ -53,8 +53,16 @@ public static class AnswerObjective
     }
 
     /// <summary>Per row: answer log-likelihood (natural log), answer tokens, and whether every answer token is the arg-max.</summary>
-    public static AnswerScore[] Score(Tensor logits, AnswerBatch batch)
+    /// <param name="logits">[B, W, V] from a forward pass over <paramref name="batch"/>'s inputs and mask.</param>
+    /// <param name="continuesWord">
+    /// Null, or per vocabulary id whether the token would extend a word: then each row's last answer token is a placeholder
+    /// for "the word ends here" — the row is correct when every other answer token is the arg-max and the arg-max at the
+    /// placeholder does not continue the word (so "15" is not counted right for a model that would say "150"); the
+    /// placeholder is not part of the log-likelihood or the token count.
+    /// </param>
+    public static AnswerScore[] Score(Tensor logits, AnswerBatch batch, IReadOnlyList<bool>? continuesWord = null)
     {
+        if (continuesWord is not null) return ScoreFirstWord(logits, batch, continuesWord);
         using var scope = NewDisposeScope();
         var hasTarget = batch.Targets.ne(AnswerBatch.Ignore);                                        // [B, W]
         var logLikelihood = TokenLogProbabilities(logits, batch).to_type(ScalarType.Float64).sum(1); // [B]
@@ -63,6 +71,30 @@ public static class AnswerObjective
         var ok = hit.to(CPU).data<bool>().ToArray();
         var tokens = hasTarget.sum(1).to(CPU).data<long>().ToArray();
         return Enumerable.Range(0, batch.Count).Select(i => new AnswerScore(ll[i], (int)tokens[i], ok[i])).ToArray();
+    }
+
+    private static AnswerScore[] ScoreFirstWord(Tensor logits, AnswerBatch batch, IReadOnlyList<bool> continuesWord)
+    {
+        using var scope = NewDisposeScope();
+        var width = (int)batch.Targets.shape[1];
+        var predicted = logits.argmax(-1).cpu().data<long>().ToArray();                                      // [B·W]
+        var targets = batch.Targets.cpu().data<long>().ToArray();                                              // [B·W]
+        var logProbs = TokenLogProbabilities(logits, batch).cpu().data<float>().ToArray();                     // [B·W]
+        var scores = new AnswerScore[batch.Count];
+        for (var r = 0; r < batch.Count; r++)
+        {
+            var at = r * width + batch.PromptWidth - 1;
+            var words = batch.AnswerLengths[r] - 1;
+            var ok = !continuesWord[(int)predicted[at + words]];
+            var ll = 0.0;
+            for (var j = 0; j < words; j++)
+            {
+                ok &= predicted[at + j] == targets[at + j];
+                ll += logProbs[at + j];
+            }
+            scores[r] = new AnswerScore(ll, words, ok);
+        }
+        return scores;
     }
 }
 

@@ -31,6 +31,27 @@ public sealed class KeyValueCache : IDisposable
     /// <summary>[B, Length] int64 padding mask of the cached tokens; null when all are real.</summary>
     public Tensor? KeyMask => keyMask;
 
+    /// <summary>
+    /// A new cache whose row r holds this cache's row <paramref name="rows"/>[r] (a repeat/expand along the batch): one
+    /// prompt's keys and values shared by every continuation decoded after it, so the prompt runs through the model once.
+    /// The copy owns its tensors; appending to it leaves this cache unchanged.
+    /// </summary>
+    /// <param name="rows">[R] int64 row indices into this cache, on its device.</param>
+    public KeyValueCache Repeat(Tensor rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (Length == 0) throw new InvalidOperationException("The cache is empty; run a forward pass with it before repeating its rows.");
+        var copy = new KeyValueCache(keys.Length);
+        for (var layer = 0; layer < keys.Length; layer++)
+        {
+            copy.keys[layer] = keys[layer]?.index_select(0, rows).DetachFromDisposeScope();
+            copy.values[layer] = values[layer]?.index_select(0, rows).DetachFromDisposeScope();
+        }
+        copy.keyMask = keyMask?.index_select(0, rows).DetachFromDisposeScope();
+        copy.Length = Length;
+        return copy;
+    }
+
     /// <summary>Appends one layer's new keys/values and returns the full ones (owned by the cache).</summary>
     /// <param name="k">[B, Hkv, T, hd]</param>
     /// <param name="v">[B, Hkv, T, hd]</param>

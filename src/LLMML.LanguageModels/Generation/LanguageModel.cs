@@ -96,17 +96,17 @@ public sealed class LanguageModel : IDisposable
     public string Generate(string prompt, GenerationOptions options) => Generate([prompt], options)[0];
 
     /// <summary>
-    /// Natural-log probability of each continuation token given the prompt. The continuation's tokens are those of
+    /// Natural-log probability of each continuation token given the prompt (<see cref="ContinuationScorer"/>, <paramref name="batchSize"/> prompts per call). The continuation's tokens are those of
     /// tokenize(prompt + continuation) after tokenize(prompt) when that is a prefix (so merges across the boundary are
     /// scored as the model would see them), otherwise tokenize(continuation).
     /// </summary>
     public IReadOnlyList<float[]> ContinuationLogProbabilities(IReadOnlyList<(string Prompt, string Continuation)> pairs, int batchSize = 16, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        var encoded = pairs.Select(p => EncodeContinuation(p.Prompt, p.Continuation)).ToArray();
-        var prompts = encoded.Select(e => (IReadOnlyList<int>)e.Prompt).ToArray();
-        var continuations = encoded.Select(e => (IReadOnlyList<int>)e.Answer).ToArray();
-        return ContinuationScorer.LogProbabilities(Model, prompts, continuations, batchSize, PadId, cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var items = pairs.Select(p => EncodeContinuation(p.Prompt, p.Continuation)).Select(e => new PromptContinuations(e.Prompt, [e.Answer])).ToArray();
+        var settings = new ContinuationScoring { PadId = PadId };
+        return items.Chunk(batchSize).SelectMany(chunk => ContinuationScorer.TokenLogProbabilities(Model, chunk, settings, cancellationToken)).Select(r => r[0]).ToArray();
     }
 
     /// <summary>

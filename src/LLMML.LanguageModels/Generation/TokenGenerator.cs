@@ -37,7 +37,7 @@ public static class TokenGenerator
         var stopIds = (options.StopTokenIds ?? (model.Config.EosTokenId is { } eos ? [(int)eos] : [])).ToHashSet();
         var device = model.Device;
         var done = new bool[rows];
-        model.eval();
+        using var mode = ModuleMode.Evaluation(model);
         using var noGrad = no_grad();
         using var cache = new KeyValueCache(model.Config.NumLayers);
         using var sampler = options.Temperature > 0 ? new Sampler(options) : null;

@@ -1,7 +1,7 @@
 using LLMML.Complexity.Coding;
 using LLMML.Complexity.Strategies;
 using LLMML.Eigenpruning;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Eigenpruning.Pruning;
 using LLMML.LanguageModels.Hooks;
 
@@ -19,8 +19,8 @@ public class EigenpruneMaskStrategyTests
         var strategy = new EigenpruneMaskStrategy([0.1, 0.25], [Ablation.Zero, Ablation.Mean], [WeightKind.Key, WeightKind.MlpOut]);
 
         // the same pruning done directly with the eigenpruning library
-        var options = new EigenpruneOptions { Matrices = [WeightKind.Key, WeightKind.MlpOut], BatchSize = 4, Seed = (int)context.Seed };
-        using var scores = Eigenpruner.Score(lm, context.TrainTokens, options);
+        var settings = new EigenpruneSettings { Matrices = [WeightKind.Key, WeightKind.MlpOut], BatchSize = 4, Seed = (int)context.Seed };
+        using var scores = Eigenpruner.Score(lm, context.TrainTokens, settings);
         var n = 2 * (4 * 8 + 32);   // 2 layers × (4 key heads of rank 8 + the 32-rank MLP output)
         scores.Count.Should().Be(n);
 

@@ -1,3 +1,4 @@
+using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Modeling;
 using LLMML.LanguageModels.Tests.Modeling;
@@ -62,7 +63,7 @@ public sealed class LanguageModelTests : IDisposable
         var promptIds = lm.Encode("7+8=");
         var scores = lm.ContinuationLogProbabilities("7+8=", "15");
         scores.Should().HaveCount(2);
-        var direct = ContinuationScorer.LogProbabilities(lm.Model, [promptIds], [lm.Encode("15")])[0];
+        var direct = ContinuationScorer.TokenLogProbabilities(lm.Model, [new(promptIds.ToArray(), [lm.Encode("15").ToArray()])], new ContinuationScoring { PadId = lm.PadId })[0][0];
         scores.Should().Equal(direct);
         scores.Should().OnlyContain(s => s < 0);
     }

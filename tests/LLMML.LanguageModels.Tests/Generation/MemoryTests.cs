@@ -1,3 +1,4 @@
+using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Modeling;
 using LLMML.LanguageModels.Training;
@@ -41,7 +42,7 @@ public class MemoryTests
         for (var i = 0; i < 5; i++)
         {
             TokenGenerator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 10, Temperature = 1, TopK = 5, TopP = 0.9, Seed = i, StopTokenIds = [] });
-            ContinuationScorer.LogProbabilities(model, prompts, [[5, 6], [7]]);
+            ContinuationScorer.TokenLogProbabilities(model, [new([1, 2, 3], [[5, 6], [5, 7, 8], [9]]), new([4], [[7]])]);
         }
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(live);
     }

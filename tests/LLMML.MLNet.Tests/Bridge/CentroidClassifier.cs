@@ -1,5 +1,5 @@
 using LLMML.Foundation.Persistence;
-using LLMML.MLNet.Components;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Evaluation;
 using LLMML.MLNet.Mapping;
 using LLMML.MLNet.Persistence;
@@ -12,7 +12,7 @@ namespace LLMML.MLNet.Tests.Bridge;
 /// A small stateful LLMML-style transformer for the tests: nearest-centroid classification of a float vector,
 /// Score = softmax(−squared distance), PredictedLabel = closest class. Its state (centroids) goes through the archive.
 /// </summary>
-public sealed class CentroidClassifier : LlmTransformerBase, IArchivableTransformer<CentroidClassifier>
+public sealed class CentroidClassifier : BatchedTransformerBase, IArchivableTransformer<CentroidClassifier>
 {
     public sealed record Options(string FeatureColumn, string[] Classes, int BatchSize);
 

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using LLMML.MLNet.Components;
+using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Mapping;
 using LLMML.MLNet.Persistence;
 using Microsoft.ML;

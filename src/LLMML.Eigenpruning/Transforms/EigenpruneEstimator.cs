@@ -1,0 +1,42 @@
+using LLMML.LanguageModels.Generation;
+using LLMML.MLNet.Tasks;
+using LLMML.Scoring.Transforms;
+using LLMML.Scoring.Hosting;
+using Microsoft.ML;
+
+namespace LLMML.Eigenpruning.Transforms;
+
+/// <summary>
+/// Fits eigenpruning: reads the training rows (prompt, answer), scores every singular value of the selected matrices of
+/// a copy of the language model, removes the lowest-scored ones and returns an <see cref="EigenprunedTransformer"/>
+/// holding the pruned copy. The model given (or loaded from <see cref="ScoreAnswersOptions.ModelDirectory"/>) is never
+/// modified. Create it with <c>mlContext.Llm().Eigenprune(options)</c>.
+/// </summary>
+public sealed class EigenpruneEstimator : LanguageModelEstimatorBase<EigenpruneOptions, EigenprunedTransformer>
+{
+    private const string Component = "Eigenprune";
+
+    internal EigenpruneEstimator(MLContext mlContext, EigenpruneOptions options, LanguageModel? model)
+        : base(mlContext, options, model, Component)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override EigenprunedTransformer FitCore(IDataView input)
+    {
+        var answerColumn = Options.AnswerColumn ?? throw new ArgumentException("Eigenpruning learns from gold answers: set AnswerColumn.", nameof(input));
+        var rows = TaskRows.Read(input, Options.PromptColumn, answerColumn, Component, Options.MaxExamples);
+        var pruned = GivenModel?.Clone() ?? LoadModel();
+        try
+        {
+            var examples = Eigenpruner.Encode(pruned, rows, Options);
+            var report = Eigenpruner.Prune(pruned, examples, Options.Settings, Options.CancellationToken);
+            return new EigenprunedTransformer(Context, Options.Clone(), pruned, report);
+        }
+        catch
+        {
+            pruned.Dispose();
+            throw;
+        }
+    }
+}

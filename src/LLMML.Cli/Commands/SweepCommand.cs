@@ -8,7 +8,7 @@ using LLMML.Citations.Features;
 using LLMML.Citations.Loading;
 using LLMML.Citations.Transforms;
 using LLMML.Cli.Rendering;
-using LLMML.Eigenpruning.Components;
+using LLMML.Eigenpruning.Transforms;
 using LLMML.Foundation.Persistence;
 using LLMML.MLNet.Tasks;
 using LLMML.Sweeps.Experiments;

@@ -15,13 +15,13 @@ namespace LLMML.Eigenpruning;
 /// </summary>
 public sealed class SingularValueScores : IDisposable
 {
-    private readonly IReadOnlyList<ProjectionDecomposition> decompositions;
-    private readonly Tensor[] scoredWeights;
+    private readonly IReadOnlyList<ProjectionDecomposition> _decompositions;
+    private readonly Tensor[] _scoredWeights;
 
     internal SingularValueScores(IReadOnlyList<ProjectionDecomposition> decompositions, Tensor[] scoredWeights, AttributionResult attribution, double seconds)
     {
-        this.decompositions = decompositions;
-        this.scoredWeights = scoredWeights;
+        this._decompositions = decompositions;
+        this._scoredWeights = scoredWeights;
         Attribution = attribution;
         Seconds = seconds;
     }
@@ -33,7 +33,7 @@ public sealed class SingularValueScores : IDisposable
     public double Seconds { get; }
 
     /// <summary>Singular values scored.</summary>
-    public int Count => decompositions.Sum(d => d.Count);
+    public int Count => _decompositions.Sum(d => d.Count);
 
     /// <summary>
     /// Removes the chosen singular values from <paramref name="model"/>, which must hold the scored weights (the scored
@@ -45,17 +45,17 @@ public sealed class SingularValueScores : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         var clock = Stopwatch.StartNew();
-        for (var k = 0; k < decompositions.Count; k++)
+        for (var k = 0; k < _decompositions.Count; k++)
         {
-            var id = decompositions[k].Id;
+            var id = _decompositions[k].Id;
             using var weights = ModelWeights.Get(model.Model, id.Layer, id.Kind);
-            if (weights.Weight.device.ToString() != scoredWeights[k].device.ToString() || !weights.Weight.allclose(scoredWeights[k], 0, 0))
+            if (weights.Weight.device.ToString() != _scoredWeights[k].device.ToString() || !weights.Weight.allclose(_scoredWeights[k], 0, 0))
                 throw new InvalidOperationException($"The weights of {id} are not those that were scored (or live on another device); prune the scored model or a Clone() of it.");
         }
         var chosen = PruningSelection.Choose(Attribution, fraction, count, threshold);
-        for (var k = 0; k < decompositions.Count; k++)
+        for (var k = 0; k < _decompositions.Count; k++)
         {
-            var d = decompositions[k];
+            var d = _decompositions[k];
             SingularValueRemoval.Apply(model.Model, d, chosen.Where(c => c.Id.Projection == d.Id).Select(c => c.Id), ablation, Attribution.Projections[k].MeanInput);
         }
         return EigenpruneReport.Create(Attribution, chosen, ablation, Seconds, Seconds + clock.Elapsed.TotalSeconds);
@@ -64,7 +64,7 @@ public sealed class SingularValueScores : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var d in decompositions) d.Dispose();
-        foreach (var w in scoredWeights) w.Dispose();
+        foreach (var d in _decompositions) d.Dispose();
+        foreach (var w in _scoredWeights) w.Dispose();
     }
 }

@@ -12,16 +12,16 @@ namespace LLMML.HostileInputs.Tests;
 /// <summary>Checkpoint directories: atomic saves, confined shard paths, validated tensor regions, configs checked before allocation.</summary>
 public sealed class CheckpointTests : IDisposable
 {
-    private readonly Sandbox sandbox = new();
+    private readonly Sandbox _sandbox = new();
 
-    public void Dispose() => sandbox.Dispose();
+    public void Dispose() => _sandbox.Dispose();
 
     [Fact]
     public void A_save_that_fails_midway_leaves_the_previous_checkpoint_complete()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         File.WriteAllText(Path.Combine(dir, "NOTES.md"), "mine");
-        var before = sandbox.Fingerprint();
+        var before = _sandbox.Fingerprint();
         // llama cannot express q/k/v biases without an o bias in config.json, so this save fails after it has started.
         var config = new TransformerConfig
         {
@@ -33,7 +33,7 @@ public sealed class CheckpointTests : IDisposable
         var act = () => ModelCheckpoint.Save(unsavable, dir);
 
         act.Should().Throw<NotSupportedException>();
-        sandbox.ShouldBeUnchangedExcept(before);
+        _sandbox.ShouldBeUnchangedExcept(before);
         using var back = LanguageModel.Load(dir);
         back.Config.ModelType.Should().Be("gpt2");
     }
@@ -41,7 +41,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void A_save_over_an_existing_checkpoint_replaces_weights_and_keeps_other_files()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"), seed: 1);
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"), seed: 1);
         File.WriteAllText(Path.Combine(dir, "NOTES.md"), "mine");
         using var other = TinyCheckpoint.Create(seed: 2);
         var expected = ModelCheckpoint.ExportStateDict(other.Model)["transformer.wte.weight"].data<float>().ToArray();
@@ -49,7 +49,7 @@ public sealed class CheckpointTests : IDisposable
         other.Save(dir);
 
         File.ReadAllText(Path.Combine(dir, "NOTES.md")).Should().Be("mine");
-        Directory.EnumerateFileSystemEntries(sandbox.Root).Should().ContainSingle("the staging and set-aside directories are gone");
+        Directory.EnumerateFileSystemEntries(_sandbox.Root).Should().ContainSingle("the staging and set-aside directories are gone");
         using var back = LanguageModel.Load(dir);
         ModelCheckpoint.ExportStateDict(back.Model)["transformer.wte.weight"].data<float>().ToArray().Should().Equal(expected);
     }
@@ -60,17 +60,17 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("sub/../../outside.safetensors")]
     public void A_sharded_index_cannot_point_outside_the_checkpoint(string shard)
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         // A complete, valid weight file outside the directory: following the index there would load it.
-        File.Move(Path.Combine(dir, ModelCheckpoint.WeightsFile), sandbox.At("outside.safetensors"));
-        var names = SafetensorsNames(sandbox.At("outside.safetensors"));
+        File.Move(Path.Combine(dir, ModelCheckpoint.WeightsFile), _sandbox.At("outside.safetensors"));
+        var names = SafetensorsNames(_sandbox.At("outside.safetensors"));
         WriteIndex(dir, names.ToDictionary(n => n, _ => shard));
-        var before = sandbox.Fingerprint();
+        var before = _sandbox.Fingerprint();
 
         var act = () => LanguageModel.Load(dir);
 
         act.Should().Throw<InvalidDataException>().WithMessage($"*{ModelCheckpoint.IndexFile}*'{shard}'*not a file inside the checkpoint directory*");
-        sandbox.ShouldBeUnchangedExcept(before);
+        _sandbox.ShouldBeUnchangedExcept(before);
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("{\"weight_map\": {\"transformer.wte.weight\": 5}}")]
     public void A_malformed_index_is_one_clear_error(string text)
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         File.WriteAllText(Path.Combine(dir, ModelCheckpoint.IndexFile), text);
 
         var act = () => LanguageModel.Load(dir);
@@ -91,7 +91,7 @@ public sealed class CheckpointTests : IDisposable
     public void Overlapping_tensor_regions_are_refused_before_any_tensor_is_used()
     {
         // vocabulary = positions, so wte and wpe have equal shapes and wpe can be pointed at wte's bytes.
-        var dir = sandbox.At("ckpt");
+        var dir = _sandbox.At("ckpt");
         using (var lm = TinyCheckpoint.Create(positions: 23)) lm.Save(dir);
         var file = Path.Combine(dir, ModelCheckpoint.WeightsFile);
         EditHeader(file, header =>
@@ -108,7 +108,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void A_region_past_the_end_of_the_file_is_refused()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         var file = Path.Combine(dir, ModelCheckpoint.WeightsFile);
         var bytes = File.ReadAllBytes(file);
         File.WriteAllBytes(file, bytes[..^16]);
@@ -122,7 +122,7 @@ public sealed class CheckpointTests : IDisposable
     public void A_tensor_name_that_is_not_utf8_is_refused_naming_the_file()
     {
         // Found by Corrupted_safetensors_bytes: System.Text.Json validates names only when they are read.
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         var file = Path.Combine(dir, ModelCheckpoint.WeightsFile);
         var bytes = File.ReadAllBytes(file);
         var at = bytes.AsSpan().IndexOf("transformer.wte"u8);
@@ -137,7 +137,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void A_tokenizer_with_more_ids_than_the_vocabulary_is_refused_at_load()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         new CharacterTokenizer(TinyCheckpoint.Alphabet + "XYZ").Save(Path.Combine(dir, CharacterTokenizer.FileName));
 
         var act = () => LanguageModel.Load(dir);
@@ -155,7 +155,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("n_layer", 1e300, "far beyond any model size")]
     public void Absurd_config_integers_are_refused_before_allocating(string field, double value, string message)
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         var configPath = Path.Combine(dir, "config.json");
         var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
         config[field] = value == Math.Floor(value) && Math.Abs(value) < 9e18 ? JsonValue.Create((long)value) : JsonValue.Create(value);
@@ -172,7 +172,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void A_model_larger_than_the_memory_limit_is_refused_with_its_size()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         ModelCheckpoint.MaxLoadBytes = 1000;
         try
         {

@@ -8,11 +8,11 @@ namespace LLMML.HostileInputs.Tests;
 [Collection("cli")]
 public sealed class CliTests : IDisposable
 {
-    private readonly Sandbox sandbox = new();
+    private readonly Sandbox _sandbox = new();
 
-    public void Dispose() => sandbox.Dispose();
+    public void Dispose() => _sandbox.Dispose();
 
-    private string Model() => TinyCheckpoint.Write(sandbox.At("model"));
+    private string Model() => TinyCheckpoint.Write(_sandbox.At("model"));
 
     private static void ShouldBeOneClearLine(Llmml.Outcome outcome, string fragment)
     {
@@ -43,12 +43,12 @@ public sealed class CliTests : IDisposable
     public async Task Saving_into_the_model_directory_is_refused_before_any_work()
     {
         var model = Model();
-        var before = sandbox.Fingerprint();
+        var before = _sandbox.Fingerprint();
 
         var outcome = await Llmml.Run("eigenprune", "--model", model, "--task", "int-mult", "--save", Path.Combine(model, "model.safetensors"));
 
         ShouldBeOneClearLine(outcome, "inside the input directory");
-        sandbox.ShouldBeUnchangedExcept(before);
+        _sandbox.ShouldBeUnchangedExcept(before);
     }
 
     [Fact]
@@ -61,13 +61,13 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task A_directory_as_an_output_file_is_refused_before_any_work()
     {
-        ShouldBeOneClearLine(await Llmml.Run("complexity", "--models", Model(), "--task", "int-mult", "--plot", sandbox.Root), "is a directory");
+        ShouldBeOneClearLine(await Llmml.Run("complexity", "--models", Model(), "--task", "int-mult", "--plot", _sandbox.Root), "is a directory");
     }
 
     [Fact]
     public async Task A_missing_model_directory_is_one_line()
     {
-        ShouldBeOneClearLine(await Llmml.Run("generate", "--model", sandbox.At("nowhere"), "--prompt", "x"), "does not exist");
+        ShouldBeOneClearLine(await Llmml.Run("generate", "--model", _sandbox.At("nowhere"), "--prompt", "x"), "does not exist");
     }
 
     [Theory]

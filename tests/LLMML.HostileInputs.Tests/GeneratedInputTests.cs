@@ -21,9 +21,9 @@ namespace LLMML.HostileInputs.Tests;
 public sealed class GeneratedInputTests(ITestOutputHelper output) : IDisposable
 {
     private const long MemoryBound = 512L << 20;
-    private readonly Sandbox sandbox = new();
+    private readonly Sandbox _sandbox = new();
 
-    public void Dispose() => sandbox.Dispose();
+    public void Dispose() => _sandbox.Dispose();
 
     // A byte-level corruption: (kind, position fraction, value).
     private static readonly Gen<(int Kind, double At, int Value)> ByteEdit =
@@ -73,21 +73,21 @@ public sealed class GeneratedInputTests(ITestOutputHelper output) : IDisposable
 
     private void LoadJudged(Outcomes outcomes, string dir, string fileName)
     {
-        var before = sandbox.Fingerprint();
+        var before = _sandbox.Fingerprint();
         var memoryBefore = Process.GetCurrentProcess().WorkingSet64;
         outcomes.Judge(() =>
         {
             using var lm = LanguageModel.Load(dir);
             lm.Generate(["1+1="], new GenerationOptions { MaxNewTokens = 2 });
         }, fileName, "Checkpoint", "checkpoint");
-        sandbox.ShouldBeUnchangedExcept(before);
+        _sandbox.ShouldBeUnchangedExcept(before);
         (Process.GetCurrentProcess().WorkingSet64 - memoryBefore).Should().BeLessThan(MemoryBound);
     }
 
     [Fact]
     public void Corrupted_safetensors_bytes()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         var file = Path.Combine(dir, ModelCheckpoint.WeightsFile);
         var original = File.ReadAllBytes(file);
         var outcomes = new Outcomes(output, "safetensors, byte corruptions");
@@ -102,7 +102,7 @@ public sealed class GeneratedInputTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Corrupted_safetensors_headers()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         var file = Path.Combine(dir, ModelCheckpoint.WeightsFile);
         var original = File.ReadAllBytes(file);
         var field = Gen.OneOf("dtype", "shape", "data_offsets", "shape[0]", "data_offsets[1]", "remove", "rename");
@@ -138,7 +138,7 @@ public sealed class GeneratedInputTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Hostile_config_values()
     {
-        var dir = TinyCheckpoint.Write(sandbox.At("ckpt"));
+        var dir = TinyCheckpoint.Write(_sandbox.At("ckpt"));
         var configPath = Path.Combine(dir, "config.json");
         var original = File.ReadAllText(configPath);
         var outcomes = new Outcomes(output, "config.json, hostile values");
@@ -236,18 +236,18 @@ public sealed class GeneratedInputTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Hostile_jsonl_through_the_cli()
     {
-        var input = sandbox.At("papers.jsonl");
+        var input = _sandbox.At("papers.jsonl");
         var outcomes = new Outcomes(output, "citation JSONL through `llmml citations features`");
         Gen.Select(JsonlLine.Array[0, 12], Gen.OneOf("s2", "s2orc", "openalex")).Sample((lines, format) =>
         {
             File.WriteAllText(input, string.Join('\n', lines));
-            var before = sandbox.Fingerprint();
+            var before = _sandbox.Fingerprint();
             var outcome = Llmml.Run("citations", "features", "-i", input, "-f", format).GetAwaiter().GetResult();
             outcome.ExitCode.Should().BeOneOf([0, 2], outcome.Error);
             if (outcome.ExitCode == 2)
                 outcome.ErrorLines.Should().ContainSingle().Which.Should().StartWith("llmml: ");
             outcomes.Count(outcome.ExitCode == 0 ? "accepted" : "refused, one line");
-            sandbox.ShouldBeUnchangedExcept(before);
+            _sandbox.ShouldBeUnchangedExcept(before);
         }, iter: Soak.Iterations(60), threads: 1);
         outcomes.Report();
     }
@@ -255,8 +255,8 @@ public sealed class GeneratedInputTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Hostile_cli_arguments()
     {
-        var model = TinyCheckpoint.Write(sandbox.At("model"));
-        var outDir = sandbox.At("out");
+        var model = TinyCheckpoint.Write(_sandbox.At("model"));
+        var outDir = _sandbox.At("out");
         var command = Gen.OneOf<string[]>(
             ["generate", "--model", model, "--prompt"], ["eval", "--model", model, "--task", "int-mult", "--no-generate", "--limit"],
             ["tasks"], ["info"], ["rasp", "compile", "--program"], ["rasp", "run", "--program"], ["generate", "--model"], ["eval", "--task"]);
@@ -269,13 +269,13 @@ public sealed class GeneratedInputTests(ITestOutputHelper output) : IDisposable
         var outcomes = new Outcomes(output, "CLI arguments");
         args.Sample(a =>
         {
-            var before = sandbox.Fingerprint();
+            var before = _sandbox.Fingerprint();
             var outcome = Llmml.Run(a).GetAwaiter().GetResult();
             outcome.ExitCode.Should().BeOneOf([0, 2], $"llmml {string.Join(' ', a)}: {outcome.Error}");
             if (outcome.ExitCode == 2)
                 outcome.ErrorLines.Should().ContainSingle($"llmml {string.Join(' ', a)}").Which.Should().StartWith("llmml: ");
             outcomes.Count(outcome.ExitCode == 0 ? "accepted" : "refused, one line");
-            sandbox.ShouldBeUnchangedExcept(before, "out");
+            _sandbox.ShouldBeUnchangedExcept(before, "out");
         }, iter: Soak.Iterations(60), threads: 1);
         outcomes.Report();
     }

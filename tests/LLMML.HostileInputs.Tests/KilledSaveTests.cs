@@ -10,9 +10,9 @@ namespace LLMML.HostileInputs.Tests;
 /// </summary>
 public sealed class KilledSaveTests : IDisposable
 {
-    private readonly Sandbox sandbox = new();
+    private readonly Sandbox _sandbox = new();
 
-    public void Dispose() => sandbox.Dispose();
+    public void Dispose() => _sandbox.Dispose();
 
     private static Process Start(string outDir)
     {
@@ -27,7 +27,7 @@ public sealed class KilledSaveTests : IDisposable
     [Fact]
     public void A_killed_save_leaves_a_loadable_checkpoint()
     {
-        var dir = sandbox.At("organism");
+        var dir = _sandbox.At("organism");
         var clock = Stopwatch.StartNew();
         using (var first = Start(dir))
         {

@@ -6,14 +6,14 @@ namespace LLMML.HostileInputs.Tests;
 /// <summary>The one output-path guard: no output may be an input (after links), lie inside an input directory, or be unwritable.</summary>
 public sealed class OutputPathTests : IDisposable
 {
-    private readonly Sandbox sandbox = new();
+    private readonly Sandbox _sandbox = new();
 
-    public void Dispose() => sandbox.Dispose();
+    public void Dispose() => _sandbox.Dispose();
 
     [Fact]
     public void An_output_that_is_the_input_is_refused()
     {
-        var input = sandbox.At("papers.jsonl");
+        var input = _sandbox.At("papers.jsonl");
         File.WriteAllText(input, "{}\n");
 
         var act = () => OutputPath.CheckFile(input, input);
@@ -24,11 +24,11 @@ public sealed class OutputPathTests : IDisposable
     [Fact]
     public void An_output_that_reaches_the_input_through_a_symbolic_link_is_refused()
     {
-        var data = Directory.CreateDirectory(sandbox.At("data")).FullName;
+        var data = Directory.CreateDirectory(_sandbox.At("data")).FullName;
         File.WriteAllText(Path.Combine(data, "papers.jsonl"), "{}\n");
-        Directory.CreateSymbolicLink(sandbox.At("alias"), data);
+        Directory.CreateSymbolicLink(_sandbox.At("alias"), data);
 
-        var act = () => OutputPath.CheckFile(sandbox.At("alias", "papers.jsonl"), Path.Combine(data, "papers.jsonl"));
+        var act = () => OutputPath.CheckFile(_sandbox.At("alias", "papers.jsonl"), Path.Combine(data, "papers.jsonl"));
 
         act.Should().Throw<OutputPathException>().WithMessage("*is the input*");
     }
@@ -36,7 +36,7 @@ public sealed class OutputPathTests : IDisposable
     [Fact]
     public void An_output_inside_an_input_directory_is_refused()
     {
-        var model = TinyCheckpoint.Write(sandbox.At("model"));
+        var model = TinyCheckpoint.Write(_sandbox.At("model"));
 
         var act = () => OutputPath.CheckFile(Path.Combine(model, "model.safetensors"), model);
 
@@ -46,9 +46,9 @@ public sealed class OutputPathTests : IDisposable
     [Fact]
     public void An_output_directory_containing_an_input_is_refused()
     {
-        var model = TinyCheckpoint.Write(sandbox.At("runs", "model"));
+        var model = TinyCheckpoint.Write(_sandbox.At("runs", "model"));
 
-        var act = () => OutputPath.CheckDirectory(sandbox.At("runs"), model);
+        var act = () => OutputPath.CheckDirectory(_sandbox.At("runs"), model);
 
         act.Should().Throw<OutputPathException>().WithMessage("*contains the input*");
     }
@@ -56,7 +56,7 @@ public sealed class OutputPathTests : IDisposable
     [Fact]
     public void A_directory_given_as_an_output_file_is_refused()
     {
-        var act = () => OutputPath.CheckFile(sandbox.Root);
+        var act = () => OutputPath.CheckFile(_sandbox.Root);
 
         act.Should().Throw<OutputPathException>().WithMessage("*is a directory*");
     }
@@ -64,9 +64,9 @@ public sealed class OutputPathTests : IDisposable
     [Fact]
     public void An_output_under_a_file_is_refused()
     {
-        File.WriteAllText(sandbox.At("plain"), "x");
+        File.WriteAllText(_sandbox.At("plain"), "x");
 
-        var act = () => OutputPath.CheckFile(sandbox.At("plain", "out.csv"));
+        var act = () => OutputPath.CheckFile(_sandbox.At("plain", "out.csv"));
 
         act.Should().Throw<OutputPathException>().WithMessage("*is a file, not a directory*");
     }
@@ -74,13 +74,13 @@ public sealed class OutputPathTests : IDisposable
     [Fact]
     public void A_fresh_output_elsewhere_passes_and_leaves_no_trace()
     {
-        var input = sandbox.At("in.txt");
+        var input = _sandbox.At("in.txt");
         File.WriteAllText(input, "x");
-        var before = sandbox.Fingerprint();
+        var before = _sandbox.Fingerprint();
 
-        OutputPath.CheckFile(sandbox.At("new", "out.csv"), input).Should().Be(sandbox.At("new", "out.csv"));
-        OutputPath.CheckDirectory(sandbox.At("export"), input);
+        OutputPath.CheckFile(_sandbox.At("new", "out.csv"), input).Should().Be(_sandbox.At("new", "out.csv"));
+        OutputPath.CheckDirectory(_sandbox.At("export"), input);
 
-        sandbox.ShouldBeUnchangedExcept(before);
+        _sandbox.ShouldBeUnchangedExcept(before);
     }
 }

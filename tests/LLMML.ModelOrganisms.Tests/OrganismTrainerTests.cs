@@ -13,7 +13,13 @@ public sealed class OrganismTrainerTests : IDisposable
 
     private static OrganismRecipe Tiny(OrganismKind kind) => OrganismRecipe.For(kind) with
     {
-        HiddenSize = 32, Layers = 1, Heads = 2, ContextLength = 48, BatchSize = 8, Steps = 30, WarmupSteps = 3,
+        HiddenSize = 32,
+        Layers = 1,
+        Heads = 2,
+        ContextLength = 48,
+        BatchSize = 8,
+        Steps = 30,
+        WarmupSteps = 3,
         LearningRate = 3e-3,
     };
 

@@ -11,8 +11,8 @@ public class ReadmeExampleTests
     [Fact]
     public void Reverse_example()
     {
-        var length  = SelectorWidth(Select(Tokens, Tokens, Comparison.TRUE)).Named("length");
-        var opp     = (length - Indices - 1).Named("opp_idx");
+        var length = SelectorWidth(Select(Tokens, Tokens, Comparison.TRUE)).Named("length");
+        var opp = (length - Indices - 1).Named("opp_idx");
         var reverse = Aggregate(Select(Indices, opp, Comparison.EQ), Tokens).Named("reverse");
 
         var ir = RaspCompiler.Compile(reverse, new RaspCompilerOptions { Vocabulary = ["a", "b", "c"], MaxLength = 5 });

@@ -10,9 +10,9 @@ namespace LLMML.Scoring.Tests;
 
 public sealed class LongPromptAndCancellationTests : IDisposable
 {
-    private readonly LanguageModel lm = CreateModel(seed: 5);
+    private readonly LanguageModel _lm = CreateModel(seed: 5);
 
-    public void Dispose() => lm.Dispose();
+    public void Dispose() => _lm.Dispose();
 
     // 60 characters: more than the tiny model's 48 positions.
     private static readonly string LongPrompt = string.Concat(Enumerable.Range(0, 12).Select(i => $"{i % 10} + {(i * 3) % 10}")).PadRight(60, '=')[..60];
@@ -24,11 +24,11 @@ public sealed class LongPromptAndCancellationTests : IDisposable
     {
         var ml = new MLContext(seed: 1);
         var data = Load(ml, Task());
-        var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions(), lm).Fit(data).Transform(data);
+        var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions(), _lm).Fit(data).Transform(data);
         var ll = scored.GetColumn<float>(LlmMetrics.AnswerLogLikelihoodColumn).ToArray();
         // " 12\n" (answer + terminator) is 4 tokens, so 44 prompt characters fit.
-        ((double)ll[0]).Should().BeApproximately(NaiveLogLikelihood(lm, LongPrompt[^44..], " 12\n"), 2e-4);
-        ((double)ll[1]).Should().BeApproximately(NaiveLogLikelihood(lm, "1 + 2 =", " 3\n"), 2e-4);
+        ((double)ll[0]).Should().BeApproximately(NaiveLogLikelihood(_lm, LongPrompt[^44..], " 12\n"), 2e-4);
+        ((double)ll[1]).Should().BeApproximately(NaiveLogLikelihood(_lm, "1 + 2 =", " 3\n"), 2e-4);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class LongPromptAndCancellationTests : IDisposable
     {
         var ml = new MLContext(seed: 1);
         var data = Load(ml, Task());
-        var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions { TruncateLongPrompts = false }, lm).Fit(data).Transform(data);
+        var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions { TruncateLongPrompts = false }, _lm).Fit(data).Transform(data);
         var act = () => scored.GetColumn<float>(LlmMetrics.AnswerLogLikelihoodColumn).ToArray();
         act.Should().Throw<InvalidOperationException>().WithMessage("*Row 0*60 tokens*48 positions*TruncateLongPrompts*");
     }
@@ -48,7 +48,7 @@ public sealed class LongPromptAndCancellationTests : IDisposable
         var data = Load(ml, Task());
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions { CancellationToken = cts.Token, Generate = true }, lm).Fit(data).Transform(data);
+        var scored = ml.Llm().ScoreAnswers(new ScoreAnswersOptions { CancellationToken = cts.Token, Generate = true }, _lm).Fit(data).Transform(data);
         var act = () => scored.GetColumn<float>(LlmMetrics.AnswerLogLikelihoodColumn).ToArray();
         act.Should().Throw<OperationCanceledException>();
     }

@@ -30,7 +30,7 @@ public sealed class CitationAnalysis
         for (int v = 0; v < graph.NodeCount; v++)
         {
             if (_options.Include is { } include && !include[v]) continue;
-            int year = graph.YearArray[v], field = graph.FieldArray[v];
+            int year = graph._yearArray[v], field = graph._fieldArray[v];
             if (year == 0 || field < 0) continue;
             if (!_groups.TryGetValue((year, field), out var list)) _groups[(year, field)] = list = [];
             list.Add(v);
@@ -94,7 +94,7 @@ public sealed class CitationAnalysis
                 foreach (var u in _graph.CitationsOf(v))
                 {
                     all++;
-                    if (_graph.FieldArray[u] == field) same++;
+                    if (_graph._fieldArray[u] == field) same++;
                 }
             t.Row(year, field, papers.Count, all, same, all == 0 ? double.NaN : (double)same / all);
         }
@@ -112,7 +112,7 @@ public sealed class CitationAnalysis
             var shares = papers.Where(v => _graph.ReferenceCount(v) > 0).Select(v =>
             {
                 int c = 0;
-                foreach (var r in _graph.ReferencesOf(v)) if (_graph.FieldArray[r] == target) c++;
+                foreach (var r in _graph.ReferencesOf(v)) if (_graph._fieldArray[r] == target) c++;
                 return (double)c / _graph.ReferenceCount(v);
             }).Order().ToArray();
             t.Row(year, field, shares.Length, SortedArrayStatistics.QuantileCustom(shares, 0.5, QuantileDefinition.R7), shares.Length == 0 ? double.NaN : shares.Average());

@@ -97,8 +97,8 @@ public static class Betweenness
 
         public void Accumulate(CitationGraph g, int s, double[] bc)
         {
-            var refOffsets = g.RefOffsets; var targets = g.RefTargets;
-            var citOffsets = g.CitOffsets; var citers = g.CitSources;
+            var refOffsets = g._refOffsets; var targets = g._refTargets;
+            var citOffsets = g._citOffsets; var citers = g._citSources;
             int head = 0, tail = 0;
             _order[tail++] = s;
             _dist[s] = 0;

@@ -30,11 +30,11 @@ public static class CitationFeatureComputer
         if (kinds.HasFlag(CitationFeatureKinds.CitationsPerYear))
         {
             Stage("citations per year");
-            int now = options.ReferenceYear ?? (n == 0 ? 0 : graph.YearArray.Max());
+            int now = options.ReferenceYear ?? (n == 0 ? 0 : graph._yearArray.Max());
             var perYear = new double[n];
             for (int v = 0; v < n; v++)
             {
-                int y = graph.YearArray[v];
+                int y = graph._yearArray[v];
                 perYear[v] = y == 0 ? double.NaN : graph.CitationCount(v) / (double)Math.Max(1, now - y + 1);
             }
             Add("citations_per_year", perYear);
@@ -55,7 +55,7 @@ public static class CitationFeatureComputer
             var hits = Hits.Compute(graph, options.Hits, cancellationToken);
             authorities = hits.Authorities;
             hubNormaliser = 0;
-            foreach (var t in graph.RefTargets) hubNormaliser += authorities[t];
+            foreach (var t in graph._refTargets) hubNormaliser += authorities[t];
             Add("hits_hub", hits.Hubs);
             Add("hits_authority", hits.Authorities);
         }

@@ -18,12 +18,12 @@ public static class FieldShares
         for (int v = 0; v < n; v++)
         {
             var citers = g.CitationsOf(v);
-            int fv = g.FieldArray[v];
+            int fv = g._fieldArray[v];
             if (citers.Length == 0 || fv < 0) { same[v] = other[v] = double.NaN; continue; }
             int s = 0, o = 0;
             foreach (var u in citers)
             {
-                int fu = g.FieldArray[u];
+                int fu = g._fieldArray[u];
                 if (fu == fv) s++;
                 else if (fu >= 0) o++;
             }
@@ -42,7 +42,7 @@ public static class FieldShares
             var refs = g.ReferencesOf(v);
             if (refs.Length == 0) { share[v] = double.NaN; continue; }
             int c = 0;
-            foreach (var u in refs) if (g.FieldArray[u] == target) c++;
+            foreach (var u in refs) if (g._fieldArray[u] == target) c++;
             share[v] = (double)c / refs.Length;
         }
         return share;
@@ -67,7 +67,7 @@ public static class FieldShares
             }
             foreach (var u in refs)
             {
-                int f = g.FieldArray[u];
+                int f = g._fieldArray[u];
                 if (f >= 0 && slot[f] >= 0) shares[slot[f]][v] += 1;
             }
             double inv = 1.0 / refs.Length;
@@ -91,7 +91,7 @@ public static class FieldShares
                 continue;
             }
             foreach (var u in citers)
-                if (g.FieldArray[u] >= 0) shares[g.FieldArray[u]][v] += 1;
+                if (g._fieldArray[u] >= 0) shares[g._fieldArray[u]][v] += 1;
             for (int f = 0; f < fields; f++) shares[f][v] /= citers.Length;
         }
         return shares;

@@ -184,7 +184,7 @@ public static class Hits
 
         public void Hubs(double[] a, double[] h) => For((from, to) =>
         {
-            var offsets = g.RefOffsets; var targets = g.RefTargets;
+            var offsets = g._refOffsets; var targets = g._refTargets;
             for (int u = from; u < to; u++)
             {
                 double s = 0;
@@ -198,7 +198,7 @@ public static class Hits
             Hubs(x, _y);
             For((from, to) =>
             {
-                var offsets = g.CitOffsets; var sources = g.CitSources;
+                var offsets = g._citOffsets; var sources = g._citSources;
                 for (int v = from; v < to; v++)
                 {
                     double s = 0;

@@ -77,7 +77,7 @@ public static class NewPaperFeatures
     {
         if (total == 0) return 0;
         int c = 0;
-        foreach (var r in refs) if (g.FieldArray[r] == field) c++;
+        foreach (var r in refs) if (g._fieldArray[r] == field) c++;
         return (double)c / total;
     }
 }

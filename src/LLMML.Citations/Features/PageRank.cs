@@ -63,9 +63,9 @@ public static class PageRank
         var next = new double[n];
         var share = new double[n]; // x[u] / outdeg(u)
         Array.Fill(x, uniform);
-        var offsets = graph.RefOffsets;
-        var inOffsets = graph.CitOffsets;
-        var sources = graph.CitSources;
+        var offsets = graph._refOffsets;
+        var inOffsets = graph._citOffsets;
+        var sources = graph._citSources;
         int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, n / 20000));
         if (options.Tolerance <= 0 || double.IsNaN(options.Tolerance)) throw new ArgumentOutOfRangeException(nameof(options), $"Tolerance must be positive, was {options.Tolerance}.");
         // The L1 change of one step below which the iterate is within Tolerance of the fixed point (or networkx's threshold).

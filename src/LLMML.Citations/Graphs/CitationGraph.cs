@@ -10,14 +10,14 @@ namespace LLMML.Citations.Graphs;
 /// </summary>
 public sealed class CitationGraph
 {
-    internal readonly int[] RefOffsets;   // [n+1] out-CSR: references of u are RefTargets[RefOffsets[u]..RefOffsets[u+1]], sorted
-    internal readonly int[] RefTargets;   // [m]
-    internal readonly EdgeFlags[] RefFlags; // [m] aligned with RefTargets
-    internal readonly int[] CitOffsets;   // [n+1] in-CSR: citations of v are CitSources[CitOffsets[v]..CitOffsets[v+1]], sorted
-    internal readonly int[] CitSources;   // [m]
-    internal readonly EdgeFlags[] CitFlags; // [m] aligned with CitSources
-    internal readonly int[] YearArray;    // [n] 0 = unknown
-    internal readonly int[] FieldArray;   // [n] -1 = unknown
+    internal readonly int[] _refOffsets;   // [n+1] out-CSR: references of u are RefTargets[RefOffsets[u]..RefOffsets[u+1]], sorted
+    internal readonly int[] _refTargets;   // [m]
+    internal readonly EdgeFlags[] _refFlags; // [m] aligned with RefTargets
+    internal readonly int[] _citOffsets;   // [n+1] in-CSR: citations of v are CitSources[CitOffsets[v]..CitOffsets[v+1]], sorted
+    internal readonly int[] _citSources;   // [m]
+    internal readonly EdgeFlags[] _citFlags; // [m] aligned with CitSources
+    internal readonly int[] _yearArray;    // [n] 0 = unknown
+    internal readonly int[] _fieldArray;   // [n] -1 = unknown
     private readonly string[] _ids;
     private readonly string[] _fieldNames;
     private readonly Dictionary<string, int> _index;
@@ -26,22 +26,22 @@ public sealed class CitationGraph
         int[] years, int[] fields, string[] fieldNames)
     {
         _ids = ids;
-        RefOffsets = refOffsets;
-        RefTargets = refTargets;
-        RefFlags = refFlags;
-        YearArray = years;
-        FieldArray = fields;
+        _refOffsets = refOffsets;
+        _refTargets = refTargets;
+        _refFlags = refFlags;
+        _yearArray = years;
+        _fieldArray = fields;
         _fieldNames = fieldNames;
         _index = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (int i = 0; i < ids.Length; i++) _index[ids[i]] = i;
-        (CitOffsets, CitSources, CitFlags) = Transpose(ids.Length, refOffsets, refTargets, refFlags);
+        (_citOffsets, _citSources, _citFlags) = Transpose(ids.Length, refOffsets, refTargets, refFlags);
     }
 
     /// <summary>Number of papers.</summary>
     public int NodeCount => _ids.Length;
 
     /// <summary>Number of distinct citation edges (citing → cited).</summary>
-    public int EdgeCount => RefTargets.Length;
+    public int EdgeCount => _refTargets.Length;
 
     /// <summary>Source ids of the papers, by index.</summary>
     public IReadOnlyList<string> PaperIds => _ids;
@@ -50,37 +50,37 @@ public sealed class CitationGraph
     public IReadOnlyList<string> FieldNames => _fieldNames;
 
     /// <summary>True when at least one edge carries influence/intent data.</summary>
-    public bool HasEdgeAnnotations => Array.Exists(RefFlags, f => (f & EdgeFlags.Annotated) != 0);
+    public bool HasEdgeAnnotations => Array.Exists(_refFlags, f => (f & EdgeFlags.Annotated) != 0);
 
     /// <summary>Index of a paper id, or -1 when unknown.</summary>
     public int IndexOf(string paperId) => _index.TryGetValue(paperId, out var i) ? i : -1;
 
     /// <summary>Papers that <paramref name="paper"/> cites (out-neighbours), sorted by index.</summary>
-    public ReadOnlySpan<int> ReferencesOf(int paper) => RefTargets.AsSpan(RefOffsets[paper], RefOffsets[paper + 1] - RefOffsets[paper]);
+    public ReadOnlySpan<int> ReferencesOf(int paper) => _refTargets.AsSpan(_refOffsets[paper], _refOffsets[paper + 1] - _refOffsets[paper]);
 
     /// <summary>Papers that cite <paramref name="paper"/> (in-neighbours), sorted by index.</summary>
-    public ReadOnlySpan<int> CitationsOf(int paper) => CitSources.AsSpan(CitOffsets[paper], CitOffsets[paper + 1] - CitOffsets[paper]);
+    public ReadOnlySpan<int> CitationsOf(int paper) => _citSources.AsSpan(_citOffsets[paper], _citOffsets[paper + 1] - _citOffsets[paper]);
 
     /// <summary>Edge flags aligned with <see cref="ReferencesOf"/>.</summary>
-    public ReadOnlySpan<EdgeFlags> ReferenceFlagsOf(int paper) => RefFlags.AsSpan(RefOffsets[paper], RefOffsets[paper + 1] - RefOffsets[paper]);
+    public ReadOnlySpan<EdgeFlags> ReferenceFlagsOf(int paper) => _refFlags.AsSpan(_refOffsets[paper], _refOffsets[paper + 1] - _refOffsets[paper]);
 
     /// <summary>Edge flags aligned with <see cref="CitationsOf"/>.</summary>
-    public ReadOnlySpan<EdgeFlags> CitationFlagsOf(int paper) => CitFlags.AsSpan(CitOffsets[paper], CitOffsets[paper + 1] - CitOffsets[paper]);
+    public ReadOnlySpan<EdgeFlags> CitationFlagsOf(int paper) => _citFlags.AsSpan(_citOffsets[paper], _citOffsets[paper + 1] - _citOffsets[paper]);
 
     /// <summary>Out-degree: how many papers this paper cites.</summary>
-    public int ReferenceCount(int paper) => RefOffsets[paper + 1] - RefOffsets[paper];
+    public int ReferenceCount(int paper) => _refOffsets[paper + 1] - _refOffsets[paper];
 
     /// <summary>In-degree: how many papers cite this paper.</summary>
-    public int CitationCount(int paper) => CitOffsets[paper + 1] - CitOffsets[paper];
+    public int CitationCount(int paper) => _citOffsets[paper + 1] - _citOffsets[paper];
 
     /// <summary>Publication year, or null when unknown.</summary>
-    public int? YearOf(int paper) => YearArray[paper] == 0 ? null : YearArray[paper];
+    public int? YearOf(int paper) => _yearArray[paper] == 0 ? null : _yearArray[paper];
 
     /// <summary>Field index into <see cref="FieldNames"/>, or -1 when unknown.</summary>
-    public int FieldOf(int paper) => FieldArray[paper];
+    public int FieldOf(int paper) => _fieldArray[paper];
 
     /// <summary>Field name, or null when unknown.</summary>
-    public string? FieldNameOf(int paper) => FieldArray[paper] < 0 ? null : _fieldNames[FieldArray[paper]];
+    public string? FieldNameOf(int paper) => _fieldArray[paper] < 0 ? null : _fieldNames[_fieldArray[paper]];
 
     /// <summary>Index of a field name, or -1.</summary>
     public int FieldIndex(string name) => Array.IndexOf(_fieldNames, name);
@@ -94,7 +94,7 @@ public sealed class CitationGraph
         if (fields.Length != NodeCount) throw new ArgumentException($"fields has {fields.Length} entries for {NodeCount} papers.", nameof(fields));
         foreach (var f in fields)
             if (f < -1 || f >= fieldNames.Length) throw new ArgumentException($"field index {f} is outside 0..{fieldNames.Length - 1} (or -1 for unknown).", nameof(fields));
-        return new CitationGraph(_ids, RefOffsets, RefTargets, RefFlags, YearArray, fields, fieldNames);
+        return new CitationGraph(_ids, _refOffsets, _refTargets, _refFlags, _yearArray, fields, fieldNames);
     }
 
     private static (int[] offsets, int[] sources, EdgeFlags[] flags) Transpose(int n, int[] offsets, int[] targets, EdgeFlags[] flags)

@@ -77,7 +77,7 @@ public static class CitationParquet
         var annotations = EdgeAnnotations.Select(n => new DataField<bool?>(n)).ToArray();
         var schema = new ParquetSchema([src, dst, .. annotations]);
         var citing = new int[graph.EdgeCount];
-        for (int u = 0; u < graph.NodeCount; u++) Array.Fill(citing, u, graph.RefOffsets[u], graph.ReferenceCount(u));
+        for (int u = 0; u < graph.NodeCount; u++) Array.Fill(citing, u, graph._refOffsets[u], graph.ReferenceCount(u));
         AtomicFile.Write(path, stream => Run(async () =>
         {
             await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellationToken);
@@ -86,13 +86,13 @@ public static class CitationParquet
                 cancellationToken.ThrowIfCancellationRequested();
                 using var group = writer.CreateRowGroup();
                 await group.WriteAsync(src, Enumerable.Range(from, count).Select(e => graph.PaperIds[citing[e]]).ToArray());
-                await group.WriteAsync(dst, Enumerable.Range(from, count).Select(e => graph.PaperIds[graph.RefTargets[e]]).ToArray());
+                await group.WriteAsync(dst, Enumerable.Range(from, count).Select(e => graph.PaperIds[graph._refTargets[e]]).ToArray());
                 for (int a = 0; a < annotations.Length; a++)
                 {
                     var values = new bool?[count];
                     for (int i = 0; i < count; i++)
                     {
-                        var flags = graph.RefFlags[from + i];
+                        var flags = graph._refFlags[from + i];
                         values[i] = (flags & EdgeFlags.Annotated) == 0 ? null : (flags & AnnotationFlags[a]) != 0;
                     }
                     await group.WriteAsync<bool>(annotations[a], values.AsMemory(), cancellationToken: cancellationToken);

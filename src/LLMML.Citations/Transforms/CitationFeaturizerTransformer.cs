@@ -119,11 +119,11 @@ public sealed class CitationFeaturizerTransformer : BatchedTransformerBase, IArc
         for (int i = 0; i < f; i++) Features.Columns[i].CopyTo(matrix, (long)i * n);
         var tensors = new Dictionary<string, TensorData>
         {
-            ["graph.ref_offsets"] = TensorData.FromInt32(g.RefOffsets),
-            ["graph.ref_targets"] = TensorData.FromInt32(g.RefTargets),
-            ["graph.ref_flags"] = TensorData.FromInt32(Array.ConvertAll(g.RefFlags, x => (int)x)),
-            ["graph.years"] = TensorData.FromInt32(g.YearArray),
-            ["graph.fields"] = TensorData.FromInt32(g.FieldArray),
+            ["graph.ref_offsets"] = TensorData.FromInt32(g._refOffsets),
+            ["graph.ref_targets"] = TensorData.FromInt32(g._refTargets),
+            ["graph.ref_flags"] = TensorData.FromInt32(Array.ConvertAll(g._refFlags, x => (int)x)),
+            ["graph.years"] = TensorData.FromInt32(g._yearArray),
+            ["graph.fields"] = TensorData.FromInt32(g._fieldArray),
             ["fitted"] = TensorData.FromInt32(Array.ConvertAll(_fitted, x => x ? 1 : 0)),
             ["features"] = TensorData.FromFloat64(matrix, [f, n]),
             ["context.scalars"] = TensorData.FromFloat64([c.PageRankFloor, c.HubNormaliser]),

@@ -376,18 +376,18 @@ internal static class BenchLmCommand
     /// <summary>One extra process spinning on a core for as long as this is alive (`yes &gt; /dev/null`).</summary>
     private sealed class BusyLoop : IDisposable
     {
-        private readonly Process process;
+        private readonly Process _process;
 
-        private BusyLoop(Process process) => this.process = process;
+        private BusyLoop(Process process) => _process = process;
 
         public static BusyLoop Start() =>
             new(Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec yes > /dev/null"]))!);
 
         public void Dispose()
         {
-            if (!process.HasExited) process.Kill();
-            process.WaitForExit();
-            process.Dispose();
+            if (!_process.HasExited) _process.Kill();
+            _process.WaitForExit();
+            _process.Dispose();
         }
     }
 }

@@ -107,7 +107,7 @@ internal static class EvalCommand
     /// </summary>
     private sealed class ScoredRows
     {
-        private readonly List<Row> rows = [];
+        private readonly List<Row> _rows = [];
 
         public static ScoredRows Read(IDataView scored, bool closed, bool generated)
         {
@@ -148,7 +148,7 @@ internal static class EvalCommand
                     text(ref g);
                     row.Generated = g.ToString();
                 }
-                result.rows.Add(row);
+                result._rows.Add(row);
             }
             result.HasLabel = label is not null;
             result.Generated = generated;
@@ -163,7 +163,7 @@ internal static class EvalCommand
         {
             var definition = SchemaDefinition.Create(typeof(Row));
             void Drop(string name) => definition.Remove(definition[name]);
-            if (answerSet is { Count: var n } && rows.All(r => r.Score is not null))
+            if (answerSet is { Count: var n } && _rows.All(r => r.Score is not null))
             {
                 definition[nameof(Row.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, n);
                 definition[nameof(Row.PredictedLabel)].ColumnType = new KeyDataViewType(typeof(uint), n);
@@ -178,7 +178,7 @@ internal static class EvalCommand
             }
             if (!Generated) Drop(nameof(Row.Generated));
             // LoadFromEnumerable stores key = field + 1 (see TaskDataViews), so keys are written 0-based.
-            var copies = rows.Select(r => new Row
+            var copies = _rows.Select(r => new Row
             {
                 Answer = r.Answer, AnswerLogLikelihood = r.AnswerLogLikelihood, AnswerTokenCount = r.AnswerTokenCount, Generated = r.Generated,
                 Score = r.Score, PredictedLabel = r.PredictedLabel - 1, Label = r.Label - 1,

@@ -54,7 +54,7 @@ internal static class RaspRunCommand
             table.AddRow(new[] { "model" }.Concat(compiled.Select(v => Markup.Escape(v.ToString()))).ToArray());
             foreach (var l in layers ?? [])
                 foreach (var (variable, values) in l.variables)
-                table.AddRow(new[] { Markup.Escape($"L{l.layer} {variable}") }.Concat(values.Select(Markup.Escape)).ToArray());
+                    table.AddRow(new[] { Markup.Escape($"L{l.layer} {variable}") }.Concat(values.Select(Markup.Escape)).ToArray());
             AnsiConsole.Write(table);
             return 0;
         });

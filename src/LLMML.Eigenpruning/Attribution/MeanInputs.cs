@@ -16,14 +16,14 @@ namespace LLMML.Eigenpruning.Attribution;
 /// </summary>
 internal sealed class MeanInputs : IDisposable
 {
-    private readonly Tensor[] sums;
-    private readonly IReadOnlyList<ProjectionId> projections;
-    private long tokens;
+    private readonly Tensor[] _sums;
+    private readonly IReadOnlyList<ProjectionId> _projections;
+    private long _tokens;
 
     public MeanInputs(IReadOnlyList<ProjectionId> projections, IReadOnlyList<long> inputSizes, Device device)
     {
-        this.projections = projections;
-        sums = inputSizes.Select(n => zeros(n, dtype: ScalarType.Float64, device: device)).ToArray();
+        this._projections = projections;
+        _sums = inputSizes.Select(n => zeros(n, dtype: ScalarType.Float64, device: device)).ToArray();
     }
 
     /// <summary>Adds the recorded inputs of the first rows of a batch, at the tokens <paramref name="mask"/> marks.</summary>
@@ -33,17 +33,17 @@ internal sealed class MeanInputs : IDisposable
         using var scope = NewDisposeScope();
         var weights = mask.to_type(ScalarType.Float64).unsqueeze(-1);                           // [R, W, 1]
         var rows = mask.shape[0];
-        for (var k = 0; k < projections.Count; k++)
-            sums[k].add_((recorder.Input(projections[k]).narrow(0, 0, rows).to_type(ScalarType.Float64) * weights).sum(SingularValueAttribution.ExamplesAndPositions));
-        tokens += mask.sum().ToInt64();
+        for (var k = 0; k < _projections.Count; k++)
+            _sums[k].add_((recorder.Input(_projections[k]).narrow(0, 0, rows).to_type(ScalarType.Float64) * weights).sum(SingularValueAttribution.ExamplesAndPositions));
+        _tokens += mask.sum().ToInt64();
     }
 
     /// <summary>The means so far, per projection.</summary>
     public double[][] Means()
     {
-        var count = Math.Max(tokens, 1);
+        var count = Math.Max(_tokens, 1);
         using var scope = NewDisposeScope();
-        return sums.Select(s => (s / count).cpu().data<double>().ToArray()).ToArray();
+        return _sums.Select(s => (s / count).cpu().data<double>().ToArray()).ToArray();
     }
 
     /// <summary>One forward pass per batch over <paramref name="examples"/> (no gradients), for methods that need only the means.</summary>
@@ -71,6 +71,6 @@ internal sealed class MeanInputs : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in sums) s.Dispose();
+        foreach (var s in _sums) s.Dispose();
     }
 }

@@ -9,14 +9,14 @@ namespace LLMML.LanguageModels.Answers;
 /// </summary>
 public sealed class ContinuationTrie
 {
-    private readonly int[][] prefixNodes;
+    private readonly int[][] _prefixNodes;
 
     private ContinuationTrie(IReadOnlyList<int[]> paths, IReadOnlyList<int> pathOf, IReadOnlyList<TrieNode> innerNodes, int[][] prefixNodes)
     {
         Paths = paths;
         PathOf = pathOf;
         InnerNodes = innerNodes;
-        this.prefixNodes = prefixNodes;
+        this._prefixNodes = prefixNodes;
     }
 
     /// <summary>
@@ -26,7 +26,7 @@ public sealed class ContinuationTrie
     public IReadOnlyList<TrieNode> InnerNodes { get; }
 
     /// <summary>For continuation k and 1 ≤ j &lt; |c_k|: the index in <see cref="InnerNodes"/> of the prefix c_k[..j].</summary>
-    public int InnerNodeOf(int continuation, int tokens) => prefixNodes[continuation][tokens - 1];
+    public int InnerNodeOf(int continuation, int tokens) => _prefixNodes[continuation][tokens - 1];
 
     /// <summary>Token ids to append to the prompt, one array per forward row.</summary>
     public IReadOnlyList<int[]> Paths { get; }

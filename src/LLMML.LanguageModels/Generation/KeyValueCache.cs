@@ -12,24 +12,24 @@ namespace LLMML.LanguageModels.Generation;
 /// </summary>
 public sealed class KeyValueCache : IDisposable
 {
-    private readonly Tensor?[] keys;
-    private readonly Tensor?[] values;
-    private Tensor? keyMask;
+    private readonly Tensor?[] _keys;
+    private readonly Tensor?[] _values;
+    private Tensor? _keyMask;
 
     public KeyValueCache(int layers)
     {
-        keys = new Tensor?[layers];
-        values = new Tensor?[layers];
+        _keys = new Tensor?[layers];
+        _values = new Tensor?[layers];
     }
 
     /// <summary>Number of cached token positions (real or padding).</summary>
     public long Length { get; private set; }
 
     /// <summary>Rows in the cached batch (0 while empty).</summary>
-    public long BatchSize => keys[0]?.shape[0] ?? 0;
+    public long BatchSize => _keys[0]?.shape[0] ?? 0;
 
     /// <summary>[B, Length] int64 padding mask of the cached tokens; null when all are real.</summary>
-    public Tensor? KeyMask => keyMask;
+    public Tensor? KeyMask => _keyMask;
 
     /// <summary>
     /// A new cache whose row r holds this cache's row <paramref name="rows"/>[r] (a repeat/expand along the batch): one
@@ -41,13 +41,13 @@ public sealed class KeyValueCache : IDisposable
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (Length == 0) throw new InvalidOperationException("The cache is empty; run a forward pass with it before repeating its rows.");
-        var copy = new KeyValueCache(keys.Length);
-        for (var layer = 0; layer < keys.Length; layer++)
+        var copy = new KeyValueCache(_keys.Length);
+        for (var layer = 0; layer < _keys.Length; layer++)
         {
-            copy.keys[layer] = keys[layer]?.index_select(0, rows).DetachFromDisposeScope();
-            copy.values[layer] = values[layer]?.index_select(0, rows).DetachFromDisposeScope();
+            copy._keys[layer] = _keys[layer]?.index_select(0, rows).DetachFromDisposeScope();
+            copy._values[layer] = _values[layer]?.index_select(0, rows).DetachFromDisposeScope();
         }
-        copy.keyMask = keyMask?.index_select(0, rows).DetachFromDisposeScope();
+        copy._keyMask = _keyMask?.index_select(0, rows).DetachFromDisposeScope();
         copy.Length = Length;
         return copy;
     }
@@ -58,10 +58,10 @@ public sealed class KeyValueCache : IDisposable
     /// <returns>[B, Hkv, Length + T, hd] each</returns>
     internal (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v)
     {
-        if (layer < 0 || layer >= keys.Length) throw new ArgumentOutOfRangeException(nameof(layer), $"The cache was made for {keys.Length} layers.");
-        keys[layer] = Replace(keys[layer], k);
-        values[layer] = Replace(values[layer], v);
-        return (keys[layer]!, values[layer]!);
+        if (layer < 0 || layer >= _keys.Length) throw new ArgumentOutOfRangeException(nameof(layer), $"The cache was made for {_keys.Length} layers.");
+        _keys[layer] = Replace(_keys[layer], k);
+        _values[layer] = Replace(_values[layer], v);
+        return (_keys[layer]!, _values[layer]!);
     }
 
     private static Tensor Replace(Tensor? old, Tensor added)
@@ -75,20 +75,20 @@ public sealed class KeyValueCache : IDisposable
     internal void Commit(Tensor? fullKeyMask, long length)
     {
         Length = length;
-        keyMask?.Dispose();
-        keyMask = fullKeyMask?.clone().DetachFromDisposeScope();
+        _keyMask?.Dispose();
+        _keyMask = fullKeyMask?.clone().DetachFromDisposeScope();
     }
 
     public void Dispose()
     {
-        for (var i = 0; i < keys.Length; i++)
+        for (var i = 0; i < _keys.Length; i++)
         {
-            keys[i]?.Dispose();
-            values[i]?.Dispose();
-            keys[i] = values[i] = null;
+            _keys[i]?.Dispose();
+            _values[i]?.Dispose();
+            _keys[i] = _values[i] = null;
         }
-        keyMask?.Dispose();
-        keyMask = null;
+        _keyMask?.Dispose();
+        _keyMask = null;
         Length = 0;
     }
 }

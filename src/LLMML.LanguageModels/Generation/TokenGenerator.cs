@@ -109,38 +109,38 @@ public static class TokenGenerator
     /// <summary>Temperature, top-k and top-p sampling with its own seeded generator (on the CPU, so seeds mean the same on every device).</summary>
     private sealed class Sampler : IDisposable
     {
-        private readonly GenerationOptions options;
-        private readonly Generator generator;
+        private readonly GenerationOptions _options;
+        private readonly Generator _generator;
 
         public Sampler(GenerationOptions options)
         {
-            this.options = options;
-            generator = options.Seed is { } seed ? new Generator((ulong)seed) : new Generator((ulong)Random.Shared.NextInt64());
+            this._options = options;
+            _generator = options.Seed is { } seed ? new Generator((ulong)seed) : new Generator((ulong)Random.Shared.NextInt64());
         }
 
         /// <param name="logits">[B, V] float32</param>
         public int[] Sample(Tensor logits)
         {
             using var scope = NewDisposeScope();
-            var scaled = logits.to(CPU) / options.Temperature;
-            if (options.TopK > 0 && options.TopK < scaled.shape[1])
+            var scaled = logits.to(CPU) / _options.Temperature;
+            if (_options.TopK > 0 && _options.TopK < scaled.shape[1])
             {
-                var kth = scaled.topk(options.TopK, -1).values.narrow(-1, options.TopK - 1, 1);   // [B, 1]
+                var kth = scaled.topk(_options.TopK, -1).values.narrow(-1, _options.TopK - 1, 1);   // [B, 1]
                 scaled = scaled.masked_fill(scaled.lt(kth), float.NegativeInfinity);
             }
-            if (options.TopP < 1)
+            if (_options.TopP < 1)
             {
                 var (sorted, order) = scaled.sort(-1, descending: true);
                 var probabilities = sorted.softmax(-1);
                 // Drop a token when the tokens ranked above it already reach TopP; the top token always stays.
-                var drop = (probabilities.cumsum(-1) - probabilities).gt(options.TopP);
+                var drop = (probabilities.cumsum(-1) - probabilities).gt(_options.TopP);
                 var dropInVocabularyOrder = zeros_like(drop).scatter(-1, order, drop);
                 scaled = scaled.masked_fill(dropInVocabularyOrder, float.NegativeInfinity);
             }
-            var chosen = multinomial(scaled.softmax(-1), 1, generator: generator).squeeze(-1);   // [B]
+            var chosen = multinomial(scaled.softmax(-1), 1, generator: _generator).squeeze(-1);   // [B]
             return chosen.data<long>().Select(v => (int)v).ToArray();
         }
 
-        public void Dispose() => generator.Dispose();
+        public void Dispose() => _generator.Dispose();
     }
 }

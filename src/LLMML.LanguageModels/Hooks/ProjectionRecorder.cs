@@ -14,9 +14,9 @@ namespace LLMML.LanguageModels.Hooks;
 /// </summary>
 public sealed class ProjectionRecorder : IDisposable
 {
-    private readonly Dictionary<ProjectionId, Tensor> inputs = [];
-    private readonly Dictionary<ProjectionId, Tensor> outputs = [];
-    private readonly List<Action> removeHooks = [];
+    private readonly Dictionary<ProjectionId, Tensor> _inputs = [];
+    private readonly Dictionary<ProjectionId, Tensor> _outputs = [];
+    private readonly List<Action> _removeHooks = [];
 
     /// <param name="model">The model to watch.</param>
     /// <param name="projections">Which projections.</param>
@@ -31,40 +31,40 @@ public sealed class ProjectionRecorder : IDisposable
             var module = ModelWeights.Projection(model, id.Layer, id.Kind);
             var hook = module.register_forward_hook((_, x, y) =>
             {
-                Replace(inputs, id, x.detach().DetachFromDisposeScope());
+                Replace(_inputs, id, x.detach().DetachFromDisposeScope());
                 if (!recordOutputs) return null!;
                 // The caller may dispose y or move it between scopes; we keep y itself and hand back a view. With every
                 // parameter frozen nothing upstream tracks gradients, so y becomes the leaf they are taken at.
                 if (!y.requires_grad && is_grad_enabled()) y.requires_grad_();
-                Replace(outputs, id, y.DetachFromDisposeScope());
+                Replace(_outputs, id, y.DetachFromDisposeScope());
                 return y.view(y.shape);
             });
-            removeHooks.Add(() => hook.remove());
+            _removeHooks.Add(() => hook.remove());
         }
-        if (removeHooks.Count == 0) throw new ArgumentException("Name at least one projection to record.", nameof(projections));
+        if (_removeHooks.Count == 0) throw new ArgumentException("Name at least one projection to record.", nameof(projections));
     }
 
     /// <summary>[B, T, in]: what the projection read on the last forward pass (no gradient).</summary>
-    public Tensor Input(ProjectionId id) => inputs.TryGetValue(id, out var t) ? t
+    public Tensor Input(ProjectionId id) => _inputs.TryGetValue(id, out var t) ? t
         : throw new InvalidOperationException($"No input of {id} was recorded: it is not watched, or no forward pass ran since the last Clear.");
 
     /// <summary>[B, T, out]: what the projection wrote on the last forward pass, as a node of that pass's graph.</summary>
-    public Tensor Output(ProjectionId id) => outputs.TryGetValue(id, out var t) ? t
+    public Tensor Output(ProjectionId id) => _outputs.TryGetValue(id, out var t) ? t
         : throw new InvalidOperationException($"No output of {id} was recorded: outputs are not recorded, it is not watched, or no forward pass ran since the last Clear.");
 
     /// <summary>Disposes every record.</summary>
     public void Clear()
     {
-        foreach (var t in inputs.Values.Concat(outputs.Values)) t.Dispose();
-        inputs.Clear();
-        outputs.Clear();
+        foreach (var t in _inputs.Values.Concat(_outputs.Values)) t.Dispose();
+        _inputs.Clear();
+        _outputs.Clear();
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var remove in removeHooks) remove();
-        removeHooks.Clear();
+        foreach (var remove in _removeHooks) remove();
+        _removeHooks.Clear();
         Clear();
     }
 

@@ -60,24 +60,24 @@ public sealed class CountTask : SyntheticTask
         {
             case TaskSplits.Train:
             case TaskSplits.Test:
-            {
-                // One stream for both so they are disjoint: train first, then test.
-                var r = new Random(Seed);
-                var all = Sampling.Distinct(() => Draw(r, 5, 40, 'y'), TrainCount + TestCount);
-                return split == TaskSplits.Train ? all.Take(TrainCount).ToArray() : all.Skip(TrainCount).ToArray();
-            }
+                {
+                    // One stream for both so they are disjoint: train first, then test.
+                    var r = new Random(Seed);
+                    var all = Sampling.Distinct(() => Draw(r, 5, 40, 'y'), TrainCount + TestCount);
+                    return split == TaskSplits.Train ? all.Take(TrainCount).ToArray() : all.Skip(TrainCount).ToArray();
+                }
             case OodXOnly:
                 return Enumerable.Range(5, MaxLength - 4).Select(n => Example(Enumerable.Repeat('x', n).ToArray())).ToArray();
             case OodZ:
-            {
-                var r = new Random(Seed + 1);
-                return Sampling.Distinct(() => Draw(r, 5, 40, 'z'), OodCount);
-            }
+                {
+                    var r = new Random(Seed + 1);
+                    return Sampling.Distinct(() => Draw(r, 5, 40, 'z'), OodCount);
+                }
             case OodLength:
-            {
-                var r = new Random(Seed + 2);
-                return Sampling.Distinct(() => Draw(r, 41, MaxLength, 'y'), OodCount);
-            }
+                {
+                    var r = new Random(Seed + 2);
+                    return Sampling.Distinct(() => Draw(r, 41, MaxLength, 'y'), OodCount);
+                }
             default:
                 throw new ArgumentOutOfRangeException(nameof(split));
         }

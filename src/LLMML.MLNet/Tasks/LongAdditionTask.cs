@@ -55,44 +55,44 @@ public sealed class LongAdditionTask : SyntheticTask
         {
             case TaskSplits.Train:
             case TaskSplits.Test:
-            {
-                var pairs = new List<(int, int)>(OperandLimit * OperandLimit);
-                for (int i = 0; i < OperandLimit; i++)
-                    for (int j = 0; j < OperandLimit; j++)
-                        pairs.Add((i, j));
-                Sampling.Shuffle(pairs, new Random(Seed));
-                var part = split == TaskSplits.Train ? pairs.Take(TrainCount) : pairs.Skip(TrainCount).Take(TestCount);
-                return part.Select(p => Example(p.Item1, p.Item2)).ToArray();
-            }
+                {
+                    var pairs = new List<(int, int)>(OperandLimit * OperandLimit);
+                    for (int i = 0; i < OperandLimit; i++)
+                        for (int j = 0; j < OperandLimit; j++)
+                            pairs.Add((i, j));
+                    Sampling.Shuffle(pairs, new Random(Seed));
+                    var part = split == TaskSplits.Train ? pairs.Take(TrainCount) : pairs.Skip(TrainCount).Take(TestCount);
+                    return part.Select(p => Example(p.Item1, p.Item2)).ToArray();
+                }
             case OodFourDigit:
-            {
-                var r = new Random(Seed + 1);
-                return Sampling.Distinct(() =>
                 {
-                    int a = r.Next(1000, 10000);
-                    int b = r.NextDouble() < 0.8 ? r.Next(1000, 10000) : r.Next(OperandLimit);
-                    return r.Next(2) == 0 ? Example(a, b) : Example(b, a);
-                }, OodCount);
-            }
+                    var r = new Random(Seed + 1);
+                    return Sampling.Distinct(() =>
+                    {
+                        int a = r.Next(1000, 10000);
+                        int b = r.NextDouble() < 0.8 ? r.Next(1000, 10000) : r.Next(OperandLimit);
+                        return r.Next(2) == 0 ? Example(a, b) : Example(b, a);
+                    }, OodCount);
+                }
             case OodCarry:
-            {
-                var r = new Random(Seed + 2);
-                return Sampling.Distinct(() =>
                 {
-                    var (a, b) = CarryCascade(r, r.Next(3, 5));
-                    return Example(a, b);
-                }, OodCount);
-            }
+                    var r = new Random(Seed + 2);
+                    return Sampling.Distinct(() =>
+                    {
+                        var (a, b) = CarryCascade(r, r.Next(3, 5));
+                        return Example(a, b);
+                    }, OodCount);
+                }
             case OodDecimal:
-            {
-                var r = new Random(Seed + 3);
-                return Sampling.Distinct(() =>
                 {
-                    decimal a = r.Next(OperandLimit) + r.Next(1, 100) / 100m;
-                    decimal b = r.Next(OperandLimit) + r.Next(1, 100) / 100m;
-                    return new TaskExample($"{Format(a)} + {Format(b)} =", Format(a + b));
-                }, OodCount);
-            }
+                    var r = new Random(Seed + 3);
+                    return Sampling.Distinct(() =>
+                    {
+                        decimal a = r.Next(OperandLimit) + r.Next(1, 100) / 100m;
+                        decimal b = r.Next(OperandLimit) + r.Next(1, 100) / 100m;
+                        return new TaskExample($"{Format(a)} + {Format(b)} =", Format(a + b));
+                    }, OodCount);
+                }
             default:
                 throw new ArgumentOutOfRangeException(nameof(split));
         }

@@ -142,25 +142,25 @@ public sealed class MlpConstructions(BasisDirection bos, long maxParameters = lo
         var outs = output.Directions;
         long units = 0;
         foreach (var a in left)
-        foreach (var b in right)
-            if (!f(a.Value, b.Value).IsNone) units++;
+            foreach (var b in right)
+                if (!f(a.Value, b.Value).IsNone) units++;
         EnsureWithinLimit(node, units, inputs.Count, outs.Count);
         var cols1 = new List<double[]>();
         var rows2 = new List<double[]>();
         var hidden = new List<string>();
         foreach (var a in left)
-        foreach (var b in right)
-        {
-            var enc = output.Encode(f(a.Value, b.Value));
-            if (enc.All(x => x == 0)) continue;
-            var c = new double[inputs.Count];
-            c[inputs.IndexOf(a)] += 1;
-            c[inputs.IndexOf(b)] += 1;
-            c[inputs.IndexOf(One)] -= 1;
-            cols1.Add(c);
-            rows2.Add(enc);
-            hidden.Add($"{node}.pair:{a.Value},{b.Value}");
-        }
+            foreach (var b in right)
+            {
+                var enc = output.Encode(f(a.Value, b.Value));
+                if (enc.All(x => x == 0)) continue;
+                var c = new double[inputs.Count];
+                c[inputs.IndexOf(a)] += 1;
+                c[inputs.IndexOf(b)] += 1;
+                c[inputs.IndexOf(One)] -= 1;
+                cols1.Add(c);
+                rows2.Add(enc);
+                hidden.Add($"{node}.pair:{a.Value},{b.Value}");
+            }
         return Assemble(node, inputs, outs, cols1, rows2, hidden);
     }
 

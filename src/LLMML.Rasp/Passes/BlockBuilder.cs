@@ -68,26 +68,26 @@ public sealed class BlockBuilder
                 }
                 return new(null, SequenceMap(label, l.Left, l.Right, l.Apply, Spec(l)));
             case AggregateSOp a:
-            {
-                var sel = SelectorSimplifier.Simplify(a.Selector, _graph);
-                return new(_attn.Aggregate(label, Dirs(sel.Queries), Dirs(sel.Keys), sel.Holds, Dirs(a.Inner), Spec(a), a.Default), null);
-            }
-            case SelectorWidthSOp w:
-            {
-                var sel = SelectorSimplifier.Simplify(w.Selector, _graph);
-                var scratch = AttentionConstructions.SelectorWidthScratch(label);
-                var head = _attn.SelectorWidth(label, Dirs(sel.Queries), Dirs(sel.Keys), sel.Holds, scratch);
-                var n = _options.MaxLength;
-                var xs = Enumerable.Range(0, n + 1).Select(i => 1.0 / (i + 1)).ToList();
-                var map = w.OutputMap;
-                RaspValue F(double x)
                 {
-                    RaspValue width = (int)Math.Round(1 / x - 1);
-                    return map is null ? width : map(width);
+                    var sel = SelectorSimplifier.Simplify(a.Selector, _graph);
+                    return new(_attn.Aggregate(label, Dirs(sel.Queries), Dirs(sel.Keys), sel.Holds, Dirs(a.Inner), Spec(a), a.Default), null);
                 }
-                var mlp = _mlp.Discretising(label, [(scratch, 1.0)], xs, F, Spec(w), _options.MlpExactness);
-                return new(head, mlp);
-            }
+            case SelectorWidthSOp w:
+                {
+                    var sel = SelectorSimplifier.Simplify(w.Selector, _graph);
+                    var scratch = AttentionConstructions.SelectorWidthScratch(label);
+                    var head = _attn.SelectorWidth(label, Dirs(sel.Queries), Dirs(sel.Keys), sel.Holds, scratch);
+                    var n = _options.MaxLength;
+                    var xs = Enumerable.Range(0, n + 1).Select(i => 1.0 / (i + 1)).ToList();
+                    var map = w.OutputMap;
+                    RaspValue F(double x)
+                    {
+                        RaspValue width = (int)Math.Round(1 / x - 1);
+                        return map is null ? width : map(width);
+                    }
+                    var mlp = _mlp.Discretising(label, [(scratch, 1.0)], xs, F, Spec(w), _options.MlpExactness);
+                    return new(head, mlp);
+                }
             default:
                 throw new RaspCompileException(name, "unknown SOp kind");
         }

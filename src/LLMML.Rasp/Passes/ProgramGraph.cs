@@ -38,11 +38,11 @@ public sealed class ProgramGraph
         var g = new ProgramGraph(output);
         var order = ExpressionOrder.Of(output);
         foreach (var node in order)
-        foreach (var child in node.Children.Distinct())
-        {
-            if (!g._consumers.TryGetValue(child, out var list)) g._consumers[child] = list = [];
-            list.Add(node);
-        }
+            foreach (var child in node.Children.Distinct())
+            {
+                if (!g._consumers.TryGetValue(child, out var list)) g._consumers[child] = list = [];
+                list.Add(node);
+            }
         g.Nodes = order;
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in order)

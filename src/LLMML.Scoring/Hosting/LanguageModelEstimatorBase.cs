@@ -18,7 +18,7 @@ public abstract class LanguageModelEstimatorBase<TOptions, TTransformer> : IEsti
     where TOptions : ScoreAnswersOptions
     where TTransformer : class, ITransformer
 {
-    private readonly string component;
+    private readonly string _component;
 
     /// <param name="mlContext">The context whose device settings a loaded model follows.</param>
     /// <param name="options">Settings (copied; validated now).</param>
@@ -33,7 +33,7 @@ public abstract class LanguageModelEstimatorBase<TOptions, TTransformer> : IEsti
         Context = mlContext;
         Options = (TOptions)options.Clone();
         GivenModel = model;
-        this.component = component;
+        this._component = component;
     }
 
     /// <summary>The context the estimator was created in.</summary>
@@ -61,5 +61,5 @@ public abstract class LanguageModelEstimatorBase<TOptions, TTransformer> : IEsti
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        EstimatorSchemas.Extend(inputSchema, AnswerScoringColumns.Inputs(Options), AnswerScoringColumns.Outputs(Options), component);
+        EstimatorSchemas.Extend(inputSchema, AnswerScoringColumns.Inputs(Options), AnswerScoringColumns.Outputs(Options), _component);
 }

@@ -24,9 +24,9 @@ public abstract class LanguageModelTransformerBase<TSelf, TOptions> : BatchedTra
     where TSelf : LanguageModelTransformerBase<TSelf, TOptions>, IArchivableTransformer<TSelf>
     where TOptions : ScoreAnswersOptions
 {
-    private readonly TOptions options;
-    private readonly bool ownsModel;
-    private readonly LanguageModelScorer scorer;
+    private readonly TOptions _options;
+    private readonly bool _ownsModel;
+    private readonly LanguageModelScorer _scorer;
 
     /// <param name="mlContext">Registered with the model bridge so pipelines holding the transformer load in it.</param>
     /// <param name="options">Settings in effect (kept as given: pass a copy).</param>
@@ -38,22 +38,22 @@ public abstract class LanguageModelTransformerBase<TSelf, TOptions> : BatchedTra
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(model);
         options.Validate();
-        this.options = options;
-        this.ownsModel = ownsModel;
-        scorer = new LanguageModelScorer(model, options);
+        this._options = options;
+        this._ownsModel = ownsModel;
+        _scorer = new LanguageModelScorer(model, options);
     }
 
     /// <summary>Archive state version written and accepted.</summary>
     protected const int StateVersion = 1;
 
     /// <summary>The language model scoring the rows.</summary>
-    public LanguageModel Model => scorer.Model;
+    public LanguageModel Model => _scorer.Model;
 
     /// <summary>The closed answer set (Score slots, PredictedLabel keys), or null.</summary>
-    public IReadOnlyList<string>? AnswerSet => options.AnswerSet;
+    public IReadOnlyList<string>? AnswerSet => _options.AnswerSet;
 
     /// <summary>Settings in effect (a copy).</summary>
-    public TOptions Options => (TOptions)options.Clone();
+    public TOptions Options => (TOptions)_options.Clone();
 
     /// <summary>
     /// Checks the archive's component and version, reads and validates its options and rebuilds the model on the
@@ -86,13 +86,13 @@ public abstract class LanguageModelTransformerBase<TSelf, TOptions> : BatchedTra
     {
         var (tensors, blobs) = LanguageModelArchiveContent.Write(Model);
         AddBlobs(blobs);
-        return ModelArchive.Create(TSelf.ComponentType, StateVersion, options, tensors, blobs);
+        return ModelArchive.Create(TSelf.ComponentType, StateVersion, _options, tensors, blobs);
     }
 
     /// <summary>Disposes the model when this transformer owns it (a model passed in stays the caller's).</summary>
     public void Dispose()
     {
-        if (ownsModel) Model.Dispose();
+        if (_ownsModel) Model.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -106,20 +106,20 @@ public abstract class LanguageModelTransformerBase<TSelf, TOptions> : BatchedTra
 
     private BatchedMapping Mapping()
     {
-        string Continuation(string answer) => TaskFormat.Continuation(answer) + options.AnswerTerminator;
-        var candidates = options.AnswerSet?.Select(Continuation).ToArray() ?? [];
-        return new BatchedMapping("LM answer scoring", AnswerScoringColumns.Inputs(options), AnswerScoringColumns.Outputs(options), (input, output) =>
+        string Continuation(string answer) => TaskFormat.Continuation(answer) + _options.AnswerTerminator;
+        var candidates = _options.AnswerSet?.Select(Continuation).ToArray() ?? [];
+        return new BatchedMapping("LM answer scoring", AnswerScoringColumns.Inputs(_options), AnswerScoringColumns.Outputs(_options), (input, output) =>
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
-            var prompts = input.Get<ReadOnlyMemory<char>>(options.PromptColumn).Select(p => p.ToString()).ToArray();
-            var golds = options.AnswerColumn is { } a ? input.Get<ReadOnlyMemory<char>>(a).Select(x => Continuation(x.ToString())).ToArray() : null;
+            _options.CancellationToken.ThrowIfCancellationRequested();
+            var prompts = input.Get<ReadOnlyMemory<char>>(_options.PromptColumn).Select(p => p.ToString()).ToArray();
+            var golds = _options.AnswerColumn is { } a ? input.Get<ReadOnlyMemory<char>>(a).Select(x => Continuation(x.ToString())).ToArray() : null;
 
             if (candidates.Length > 0 || golds is not null)
             {
                 // The gold answer is scored as one more continuation in the same forward pass.
                 var continuations = prompts.Select((_, i) => (IReadOnlyList<string>)(golds is null ? candidates : [.. candidates, golds[i]])).ToArray();
-                var scored = scorer.Score(prompts, continuations, input.FirstPosition);
-                if (options.AnswerSet is not null)
+                var scored = _scorer.Score(prompts, continuations, input.FirstPosition);
+                if (_options.AnswerSet is not null)
                 {
                     var score = output.Get<VBuffer<float>>(ClosedSetScoring.ScoreColumn);
                     var predicted = output.Get<uint>(ClosedSetScoring.PredictedLabelColumn);
@@ -133,12 +133,12 @@ public abstract class LanguageModelTransformerBase<TSelf, TOptions> : BatchedTra
                     for (var i = 0; i < prompts.Length; i++) (ll[i], tokens[i]) = ((float)scored[i][^1].LogLikelihood, scored[i][^1].TokenCount);
                 }
             }
-            if (options.Generate)
+            if (_options.Generate)
             {
                 var generated = output.Get<ReadOnlyMemory<char>>(LlmMetrics.GeneratedColumn);
-                var completions = scorer.Generate(prompts, input.FirstPosition);
+                var completions = _scorer.Generate(prompts, input.FirstPosition);
                 for (var i = 0; i < prompts.Length; i++) generated[i] = completions[i].AsMemory();
             }
-        }, options.BatchSize, options.Progress, () => TorchSharp.torch.NewDisposeScope());
+        }, _options.BatchSize, _options.Progress, () => TorchSharp.torch.NewDisposeScope());
     }
 }

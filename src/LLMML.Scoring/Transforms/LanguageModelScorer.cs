@@ -11,7 +11,7 @@ namespace LLMML.Scoring.Transforms;
 /// </summary>
 internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptions options)
 {
-    private readonly object gate = new();
+    private readonly object _gate = new();
 
     public LanguageModel Model { get; } = model;
 
@@ -21,7 +21,7 @@ internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptio
         var items = new PromptContinuations[prompts.Count];
         for (var i = 0; i < prompts.Count; i++) items[i] = Tokenize(prompts[i], continuations[i], firstRow + i);
         var settings = new ContinuationScoring { PadId = Model.PadId, MaxValuesPerForward = options.MaxLogitsPerForward, SharePromptCache = options.SharePromptCache };
-        lock (gate) return ContinuationScorer.Score(Model.Model, items, settings, options.CancellationToken);
+        lock (_gate) return ContinuationScorer.Score(Model.Model, items, settings, options.CancellationToken);
     }
 
     /// <summary>Greedy completions (text after the prompt), as <see cref="LanguageModel.Generate(IReadOnlyList{string}, GenerationOptions, CancellationToken)"/> with no stop strings.</summary>
@@ -32,7 +32,7 @@ internal sealed class LanguageModelScorer(LanguageModel model, ScoreAnswersOptio
         for (var i = 0; i < prompts.Count; i++) encoded[i] = Fit(Model.EncodePrompt(prompts[i]), room, firstRow + i, $"{options.MaxNewTokens} generated tokens");
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens, StopTokenIds = Model.EndOfSequenceIds };
         TokenGenerator.StopCondition? stop = options.StopAfterFirstWord ? (_, generated) => FirstWordComplete(Model.Decode(generated)) : null;
-        lock (gate)
+        lock (_gate)
         {
             var ids = TokenGenerator.Generate(Model.Model, encoded, generation, Model.PadId, stop, options.CancellationToken);
             return ids.Select(g => Model.Decode(g)).ToArray();

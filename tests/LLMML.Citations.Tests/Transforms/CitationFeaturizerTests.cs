@@ -165,10 +165,10 @@ public class CitationFeaturizerTests
             .Append(ml.Transforms.Text.FeaturizeText("Features", "Text"))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(maximumNumberOfIterations: 30));
         var both = ml.Transforms.FeaturizeCitations(new CitationFeaturizerOptions
-            {
-                FieldColumnName = "Label",
-                Features = CitationFeatureKinds.ReferenceFieldShares | CitationFeatureKinds.CitingFieldShares,
-            })
+        {
+            FieldColumnName = "Label",
+            Features = CitationFeatureKinds.ReferenceFieldShares | CitationFeatureKinds.CitingFieldShares,
+        })
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
             .Append(ml.Transforms.Text.FeaturizeText("TextFeatures", "Text"))
             .Append(ml.Transforms.Concatenate("Features", "TextFeatures", "CitationFeatures"))

@@ -8,16 +8,16 @@ namespace LLMML.LanguageModels.Tests.Checkpoints;
 
 public sealed class CheckpointTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "llmml-ckpt-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "llmml-ckpt-" + Guid.NewGuid().ToString("N"));
 
     public static TheoryData<string> Families => TinyModels.Families;
 
     public void Dispose()
     {
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private string Dir(string name) => Path.Combine(root, name);
+    private string Dir(string name) => Path.Combine(_root, name);
 
     /// <summary>Writes a Hugging Face-layout fixture by hand: config text + random tensors under the expected names.</summary>
     private string WriteFixture(string family, Action<Dictionary<string, Tensor>>? edit = null, string? name = null)
@@ -40,7 +40,7 @@ public sealed class CheckpointTests : IDisposable
     {
         var dir = WriteFixture(family, family == "gpt2"
             ? t => { t["transformer.h.0.attn.bias"] = ones(1, 1, 32, 32).tril(); t["transformer.h.1.attn.masked_bias"] = tensor(-1e4f); }
-            : null);
+        : null);
         using var model = ModelCheckpoint.Load(dir);
 
         var stored = SafetensorsFile.Read(Path.Combine(dir, "model.safetensors"));
@@ -102,7 +102,10 @@ public sealed class CheckpointTests : IDisposable
         written["torch_dtype"]!.GetValue<string>().Should().Be("float32");
         written["architectures"]![0]!.GetValue<string>().Should().Be(family switch
         {
-            "gpt2" => "GPT2LMHeadModel", "qwen2" => "Qwen2ForCausalLM", "llama" => "LlamaForCausalLM", _ => "PhiForCausalLM",
+            "gpt2" => "GPT2LMHeadModel",
+            "qwen2" => "Qwen2ForCausalLM",
+            "llama" => "LlamaForCausalLM",
+            _ => "PhiForCausalLM",
         });
     }
 

@@ -24,85 +24,85 @@ internal static class HfLayouts
         switch (family)
         {
             case "gpt2":
-            {
-                const long d = 16;
-                t["transformer.wte.weight"] = [23, d];
-                t["transformer.wpe.weight"] = [32, d];
-                for (var i = 0; i < 2; i++)
                 {
-                    var p = $"transformer.h.{i}.";
-                    t[p + "ln_1.weight"] = [d]; t[p + "ln_1.bias"] = [d];
-                    t[p + "attn.c_attn.weight"] = [d, 3 * d]; t[p + "attn.c_attn.bias"] = [3 * d];
-                    t[p + "attn.c_proj.weight"] = [d, d]; t[p + "attn.c_proj.bias"] = [d];
-                    t[p + "ln_2.weight"] = [d]; t[p + "ln_2.bias"] = [d];
-                    t[p + "mlp.c_fc.weight"] = [d, 4 * d]; t[p + "mlp.c_fc.bias"] = [4 * d];
-                    t[p + "mlp.c_proj.weight"] = [4 * d, d]; t[p + "mlp.c_proj.bias"] = [d];
+                    const long d = 16;
+                    t["transformer.wte.weight"] = [23, d];
+                    t["transformer.wpe.weight"] = [32, d];
+                    for (var i = 0; i < 2; i++)
+                    {
+                        var p = $"transformer.h.{i}.";
+                        t[p + "ln_1.weight"] = [d]; t[p + "ln_1.bias"] = [d];
+                        t[p + "attn.c_attn.weight"] = [d, 3 * d]; t[p + "attn.c_attn.bias"] = [3 * d];
+                        t[p + "attn.c_proj.weight"] = [d, d]; t[p + "attn.c_proj.bias"] = [d];
+                        t[p + "ln_2.weight"] = [d]; t[p + "ln_2.bias"] = [d];
+                        t[p + "mlp.c_fc.weight"] = [d, 4 * d]; t[p + "mlp.c_fc.bias"] = [4 * d];
+                        t[p + "mlp.c_proj.weight"] = [4 * d, d]; t[p + "mlp.c_proj.bias"] = [d];
+                    }
+                    t["transformer.ln_f.weight"] = [d]; t["transformer.ln_f.bias"] = [d];
+                    break;
                 }
-                t["transformer.ln_f.weight"] = [d]; t["transformer.ln_f.bias"] = [d];
-                break;
-            }
             case "qwen2":
-            {
-                const long d = 16, kv = 2 * 4, inter = 24;
-                t["model.embed_tokens.weight"] = [29, d];
-                for (var i = 0; i < 2; i++)
                 {
-                    var p = $"model.layers.{i}.";
-                    t[p + "input_layernorm.weight"] = [d];
-                    t[p + "self_attn.q_proj.weight"] = [d, d]; t[p + "self_attn.q_proj.bias"] = [d];
-                    t[p + "self_attn.k_proj.weight"] = [kv, d]; t[p + "self_attn.k_proj.bias"] = [kv];
-                    t[p + "self_attn.v_proj.weight"] = [kv, d]; t[p + "self_attn.v_proj.bias"] = [kv];
-                    t[p + "self_attn.o_proj.weight"] = [d, d];
-                    t[p + "post_attention_layernorm.weight"] = [d];
-                    t[p + "mlp.gate_proj.weight"] = [inter, d];
-                    t[p + "mlp.up_proj.weight"] = [inter, d];
-                    t[p + "mlp.down_proj.weight"] = [d, inter];
+                    const long d = 16, kv = 2 * 4, inter = 24;
+                    t["model.embed_tokens.weight"] = [29, d];
+                    for (var i = 0; i < 2; i++)
+                    {
+                        var p = $"model.layers.{i}.";
+                        t[p + "input_layernorm.weight"] = [d];
+                        t[p + "self_attn.q_proj.weight"] = [d, d]; t[p + "self_attn.q_proj.bias"] = [d];
+                        t[p + "self_attn.k_proj.weight"] = [kv, d]; t[p + "self_attn.k_proj.bias"] = [kv];
+                        t[p + "self_attn.v_proj.weight"] = [kv, d]; t[p + "self_attn.v_proj.bias"] = [kv];
+                        t[p + "self_attn.o_proj.weight"] = [d, d];
+                        t[p + "post_attention_layernorm.weight"] = [d];
+                        t[p + "mlp.gate_proj.weight"] = [inter, d];
+                        t[p + "mlp.up_proj.weight"] = [inter, d];
+                        t[p + "mlp.down_proj.weight"] = [d, inter];
+                    }
+                    t["model.norm.weight"] = [d];
+                    t["lm_head.weight"] = [29, d];
+                    break;
                 }
-                t["model.norm.weight"] = [d];
-                t["lm_head.weight"] = [29, d];
-                break;
-            }
             case "llama":
-            {
-                const long d = 12, inter = 20;
-                t["model.embed_tokens.weight"] = [19, d];
-                for (var i = 0; i < 2; i++)
                 {
-                    var p = $"model.layers.{i}.";
-                    t[p + "input_layernorm.weight"] = [d];
-                    foreach (var proj in new[] { "q_proj", "k_proj", "v_proj", "o_proj" })
+                    const long d = 12, inter = 20;
+                    t["model.embed_tokens.weight"] = [19, d];
+                    for (var i = 0; i < 2; i++)
                     {
-                        t[p + $"self_attn.{proj}.weight"] = [d, d];
-                        t[p + $"self_attn.{proj}.bias"] = [d];
+                        var p = $"model.layers.{i}.";
+                        t[p + "input_layernorm.weight"] = [d];
+                        foreach (var proj in new[] { "q_proj", "k_proj", "v_proj", "o_proj" })
+                        {
+                            t[p + $"self_attn.{proj}.weight"] = [d, d];
+                            t[p + $"self_attn.{proj}.bias"] = [d];
+                        }
+                        t[p + "post_attention_layernorm.weight"] = [d];
+                        t[p + "mlp.gate_proj.weight"] = [inter, d]; t[p + "mlp.gate_proj.bias"] = [inter];
+                        t[p + "mlp.up_proj.weight"] = [inter, d]; t[p + "mlp.up_proj.bias"] = [inter];
+                        t[p + "mlp.down_proj.weight"] = [d, inter]; t[p + "mlp.down_proj.bias"] = [d];
                     }
-                    t[p + "post_attention_layernorm.weight"] = [d];
-                    t[p + "mlp.gate_proj.weight"] = [inter, d]; t[p + "mlp.gate_proj.bias"] = [inter];
-                    t[p + "mlp.up_proj.weight"] = [inter, d]; t[p + "mlp.up_proj.bias"] = [inter];
-                    t[p + "mlp.down_proj.weight"] = [d, inter]; t[p + "mlp.down_proj.bias"] = [d];
+                    t["model.norm.weight"] = [d];
+                    break;
                 }
-                t["model.norm.weight"] = [d];
-                break;
-            }
             case "phi":
-            {
-                const long d = 16, inter = 32;
-                t["model.embed_tokens.weight"] = [31, d];
-                for (var i = 0; i < 2; i++)
                 {
-                    var p = $"model.layers.{i}.";
-                    t[p + "input_layernorm.weight"] = [d]; t[p + "input_layernorm.bias"] = [d];
-                    foreach (var proj in new[] { "q_proj", "k_proj", "v_proj", "dense" })
+                    const long d = 16, inter = 32;
+                    t["model.embed_tokens.weight"] = [31, d];
+                    for (var i = 0; i < 2; i++)
                     {
-                        t[p + $"self_attn.{proj}.weight"] = [d, d];
-                        t[p + $"self_attn.{proj}.bias"] = [d];
+                        var p = $"model.layers.{i}.";
+                        t[p + "input_layernorm.weight"] = [d]; t[p + "input_layernorm.bias"] = [d];
+                        foreach (var proj in new[] { "q_proj", "k_proj", "v_proj", "dense" })
+                        {
+                            t[p + $"self_attn.{proj}.weight"] = [d, d];
+                            t[p + $"self_attn.{proj}.bias"] = [d];
+                        }
+                        t[p + "mlp.fc1.weight"] = [inter, d]; t[p + "mlp.fc1.bias"] = [inter];
+                        t[p + "mlp.fc2.weight"] = [d, inter]; t[p + "mlp.fc2.bias"] = [d];
                     }
-                    t[p + "mlp.fc1.weight"] = [inter, d]; t[p + "mlp.fc1.bias"] = [inter];
-                    t[p + "mlp.fc2.weight"] = [d, inter]; t[p + "mlp.fc2.bias"] = [d];
+                    t["model.final_layernorm.weight"] = [d]; t["model.final_layernorm.bias"] = [d];
+                    t["lm_head.weight"] = [31, d]; t["lm_head.bias"] = [31];
+                    break;
                 }
-                t["model.final_layernorm.weight"] = [d]; t["model.final_layernorm.bias"] = [d];
-                t["lm_head.weight"] = [31, d]; t["lm_head.bias"] = [31];
-                break;
-            }
             default: throw new ArgumentException(family);
         }
         return t;

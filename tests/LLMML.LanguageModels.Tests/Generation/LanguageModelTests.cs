@@ -9,11 +9,11 @@ namespace LLMML.LanguageModels.Tests.Generation;
 
 public sealed class LanguageModelTests : IDisposable
 {
-    private readonly string dir = Path.Combine(Path.GetTempPath(), "llmml-lm-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "llmml-lm-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
-        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
     }
 
     private static LanguageModel Create()
@@ -21,7 +21,9 @@ public sealed class LanguageModelTests : IDisposable
         var tokenizer = new CharacterTokenizer("0123456789+=abc ");
         var config = TransformerConfig.Gpt2(hidden: 16, layers: 2, heads: 2, vocabulary: tokenizer.VocabularySize, positions: 64) with
         {
-            BosTokenId = tokenizer.BosId, EosTokenId = tokenizer.EosId, PadTokenId = tokenizer.PadId,
+            BosTokenId = tokenizer.BosId,
+            EosTokenId = tokenizer.EosId,
+            PadTokenId = tokenizer.PadId,
         };
         return new LanguageModel(TinyModels.Randomise(new CausalLanguageModel(config), 91), tokenizer, CPU);
     }
@@ -47,10 +49,10 @@ public sealed class LanguageModelTests : IDisposable
         var options = new GenerationOptions { MaxNewTokens = 10, Temperature = 0.8, Seed = 4 };
         var before = lm.Generate(["1+1=", "22+9="], options);
         var scores = lm.ContinuationLogProbabilities("1+1=", "2");
-        lm.Save(dir);
+        lm.Save(_dir);
 
-        File.Exists(Path.Combine(dir, CharacterTokenizer.FileName)).Should().BeTrue();
-        using var loaded = LanguageModel.Load(dir, CPU);
+        File.Exists(Path.Combine(_dir, CharacterTokenizer.FileName)).Should().BeTrue();
+        using var loaded = LanguageModel.Load(_dir, CPU);
         loaded.Tokenizer.Should().BeOfType<CharacterTokenizer>();
         loaded.Generate(["1+1=", "22+9="], options).Should().Equal(before);
         loaded.ContinuationLogProbabilities("1+1=", "2").Should().Equal(scores);

@@ -57,16 +57,16 @@ public class TrainingLoopTests
             double[,] gw = new double[2, 3];
             double[] gb = new double[2];
             for (var i = 0; i < n; i++)
-            for (var k = 0; k < 2; k++)
-            {
-                var r = b[k] - y[i * 2 + k];
-                for (var j = 0; j < 3; j++)
-                    r += w[k, j] * x[i * 3 + j];
-                var d = 2 * r / (n * 2);
-                gb[k] += d;
-                for (var j = 0; j < 3; j++)
-                    gw[k, j] += d * x[i * 3 + j];
-            }
+                for (var k = 0; k < 2; k++)
+                {
+                    var r = b[k] - y[i * 2 + k];
+                    for (var j = 0; j < 3; j++)
+                        r += w[k, j] * x[i * 3 + j];
+                    var d = 2 * r / (n * 2);
+                    gb[k] += d;
+                    for (var j = 0; j < 3; j++)
+                        gw[k, j] += d * x[i * 3 + j];
+                }
 
             var norm = Math.Sqrt(gw.Cast<double>().Sum(g => g * g) + gb.Sum(g => g * g));
             norms.Add(norm);

@@ -68,17 +68,17 @@ public class CorpusTests
     }
 
     [Fact]
-    public void GeneratedBracketStringsAreBalancedWithTheRequestedPairs()
+    public void BracketStatementsUseTheTasksOwnStringsWithinTheRequestedLengths()
     {
-        var random = new Random(5);
-        for (int k = 0; k < 500; k++)
+        int balanced = 0;
+        foreach (var line in Lines(new BracketStatements(minPairs: 1, maxPairs: 8), 2_000))
         {
-            int pairs = 1 + k % 12;
-            var s = ShuffleDyck.Balanced(random, pairs);
-            s.Should().HaveLength(2 * pairs);
-            DyckTask.IsMatched(s).Should().BeTrue(s);
-            DyckTask.IsMatched(ShuffleDyck.Corrupt(random, s)).Should().BeFalse();
+            var s = Regex.Match(line, @"[()\[\]{}]+").Value;
+            s.Length.Should().BeInRange(2, 16, line);
+            s.Should().NotContainAny(["<", ">"]);
+            if (DyckTask.IsMatched(s)) balanced++;
         }
+        (balanced / 2_000.0).Should().BeApproximately(0.5, 0.05);
     }
 
     [Fact]

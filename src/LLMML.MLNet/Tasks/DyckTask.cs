@@ -20,7 +20,10 @@ public sealed class DyckTask : SyntheticTask
     /// <summary>The two answers, in key order.</summary>
     public const string Yes = "yes", No = "no";
 
-    private const string Pairs = "()[]{}", PairsWithNew = "()[]{}<>";
+    /// <summary>The in-distribution bracket pairs, opener then closer.</summary>
+    public const string Pairs = "()[]{}";
+
+    private const string PairsWithNew = "()[]{}<>";
 
     /// <summary>Defines the task with the given split sizes (even numbers keep classes exactly balanced).</summary>
     public DyckTask(int trainCount = 2000, int testCount = 500, int oodCount = 500, int seed = 42)
@@ -78,24 +81,24 @@ public sealed class DyckTask : SyntheticTask
         {
             case TaskSplits.Train:
             case TaskSplits.Test:
-            {
-                // One draw for both so they are disjoint; each split takes half of its rows from each class.
-                var r = new Random(Seed);
-                var (yes, no) = Draw(r, TrainCount + TestCount, 5, 30, Pairs, nearMissNegatives: false, exclude: null, requireNew: false);
-                int trainYes = TrainCount / 2, trainNo = TrainCount - trainYes;
-                var part = split == TaskSplits.Train
-                    ? yes.Take(trainYes).Concat(no.Take(trainNo)).ToList()
-                    : yes.Skip(trainYes).Concat(no.Skip(trainNo)).ToList();
-                Sampling.Shuffle(part, r);
-                return part;
-            }
+                {
+                    // One draw for both so they are disjoint; each split takes half of its rows from each class.
+                    var r = new Random(Seed);
+                    var (yes, no) = Draw(r, TrainCount + TestCount, 5, 30, Pairs, nearMissNegatives: false, exclude: null, requireNew: false);
+                    int trainYes = TrainCount / 2, trainNo = TrainCount - trainYes;
+                    var part = split == TaskSplits.Train
+                        ? yes.Take(trainYes).Concat(no.Take(trainNo)).ToList()
+                        : yes.Skip(trainYes).Concat(no.Skip(trainNo)).ToList();
+                    Sampling.Shuffle(part, r);
+                    return part;
+                }
             case OodLength:
                 return Mixed(new Random(Seed + 1), OodCount, 31, 90, Pairs, false, null, false);
             case OodNearBalanced:
-            {
-                var seen = new HashSet<string>(GetExamples(TaskSplits.Train).Concat(GetExamples(TaskSplits.Test)).Select(e => e.Prompt), StringComparer.Ordinal);
-                return Mixed(new Random(Seed + 2), OodCount, 5, 30, Pairs, true, seen, false);
-            }
+                {
+                    var seen = new HashSet<string>(GetExamples(TaskSplits.Train).Concat(GetExamples(TaskSplits.Test)).Select(e => e.Prompt), StringComparer.Ordinal);
+                    return Mixed(new Random(Seed + 2), OodCount, 5, 30, Pairs, true, seen, false);
+                }
             case OodNewPair:
                 return Mixed(new Random(Seed + 3), OodCount, 5, 30, PairsWithNew, false, null, true);
             default:
@@ -124,7 +127,11 @@ public sealed class DyckTask : SyntheticTask
         return (yes, no);
     }
 
-    private static string Matched(Random r, int minLength, int maxLength, string pairs, bool requireNew)
+    /// <summary>
+    /// A random shuffle-Dyck string of even length in [minLength, maxLength] over <paramref name="pairs"/>, each bracket
+    /// kind balanced on its own (the task's positives; the organisms' corpus draws its bracket statements here too).
+    /// </summary>
+    public static string Matched(Random r, int minLength, int maxLength, string pairs = Pairs, bool requireNew = false)
     {
         int lo = minLength % 2 == 0 ? minLength : minLength + 1;
         while (true)
@@ -170,7 +177,8 @@ public sealed class DyckTask : SyntheticTask
         }
     }
 
-    private static string NearMiss(Random r, int minLength, int maxLength, string pairs, bool requireNew)
+    /// <summary>A matched string (at least 6 brackets) with one bracket replaced so that it no longer matches.</summary>
+    public static string NearMiss(Random r, int minLength, int maxLength, string pairs = Pairs, bool requireNew = false)
     {
         while (true)
         {

@@ -1,9 +1,12 @@
+using LLMML.MLNet.Tasks;
+
 namespace LLMML.ModelOrganisms.Corpus;
 
 /// <summary>
 /// Whether a string over ()[]{} is shuffle-Dyck balanced (each bracket kind balanced on its own),
 /// stated in prose. Half the strings are balanced; the others are balanced strings with one
-/// bracket changed, dropped or swapped, so the two classes look alike.
+/// bracket changed, so the two classes look alike. Both come from the dyck task's own generators
+/// (<see cref="DyckTask.Matched"/>, <see cref="DyckTask.NearMiss"/>): corpus and task share one definition.
 /// </summary>
 public sealed class BracketStatements(int minPairs = 1, int maxPairs = 8) : ISentenceSource
 {
@@ -25,10 +28,9 @@ public sealed class BracketStatements(int minPairs = 1, int maxPairs = 8) : ISen
 
     public string Next(Random random)
     {
-        string s = ShuffleDyck.Balanced(random, random.Next(minPairs, maxPairs + 1));
         if (random.Next(2) == 0)
-            return string.Format(BalancedPhrasings[random.Next(BalancedPhrasings.Length)], s);
-        string broken = ShuffleDyck.Corrupt(random, s);
+            return string.Format(BalancedPhrasings[random.Next(BalancedPhrasings.Length)], DyckTask.Matched(random, 2 * minPairs, 2 * maxPairs));
+        string broken = DyckTask.NearMiss(random, 2 * minPairs, 2 * maxPairs);
         return string.Format(UnbalancedPhrasings[random.Next(UnbalancedPhrasings.Length)], broken);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LLMML.Foundation.Persistence;
 using ScottPlot;
 
 namespace LLMML.Complexity.Reporting;
@@ -40,6 +41,7 @@ internal static class ComplexityPlot
         plot.ShowLegend(Alignment.UpperLeft);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        plot.SavePng(path, width, height);
+        // Through the one atomic writer: an interrupted save never leaves half a PNG where the last plot was.
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
     }
 }

@@ -31,7 +31,7 @@ internal static class BenchEigenpruneCommand
 
     public static Command Create()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+        var json = CommonOptions.JsonFile();
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after one warm-up); the GPT-2-small config uses at most 2.", DefaultValueFactory = _ => 3 };
         var examples = new Option<int>("--examples") { Description = "Examples scored per eigenpruning run.", DefaultValueFactory = _ => 256 };
         var matrices = new Option<string>("--matrices") { Description = "Matrix kinds decomposed (q,k,v,o,mlp-in,mlp-out).", DefaultValueFactory = _ => "q,k,v,o,mlp-in,mlp-out" };
@@ -44,8 +44,8 @@ internal static class BenchEigenpruneCommand
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse, threads);
-            CommonOptions.CheckOutputFile(parse.GetValue(json));
-            return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), Math.Max(2, parse.GetValue(examples)),
+            CommonOptions.CheckOutputFile(parse.GetValue(json)?.FullName);
+            return Run(parse.GetValue(json)?.FullName, Math.Max(1, parse.GetValue(runs)), Math.Max(2, parse.GetValue(examples)),
                 MatrixKinds.Parse(parse.GetValue(matrices)!), parse.GetValue(skipLarge));
         });
         return command;

@@ -24,7 +24,7 @@ internal static class BenchEvalCommand
 
     public static Command Create()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+        var json = CommonOptions.JsonFile();
         var model = new Option<string>("--model") { Description = "Checkpoint directory.", DefaultValueFactory = _ => Path.Combine("data", "models", "post") };
         var tasks = new Option<string>("--tasks") { Description = "Comma-separated task names.", DefaultValueFactory = _ => string.Join(",", DefaultTasks) };
         var rows = new Option<int>("--rows") { Description = "Test rows scored per task and scorer.", DefaultValueFactory = _ => 32 };
@@ -40,7 +40,8 @@ internal static class BenchEvalCommand
             var names = parse.GetValue(tasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var directory = parse.GetValue(model)!;
             if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Model directory '{directory}' does not exist.");
-            return Task.FromResult(Run(parse.GetValue(json), directory, names, Math.Max(1, parse.GetValue(rows)), Math.Max(1, parse.GetValue(batchSize)), ct));
+            CommonOptions.CheckOutputFile(parse.GetValue(json)?.FullName);
+            return Task.FromResult(Run(parse.GetValue(json)?.FullName, directory, names, Math.Max(1, parse.GetValue(rows)), Math.Max(1, parse.GetValue(batchSize)), ct));
         });
         return command;
     }

@@ -22,7 +22,7 @@ internal static class BenchLmCommand
 {
     public static Command Create()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+        var json = CommonOptions.JsonFile();
         var runs = new Option<int>("--runs") { Description = "Timed runs per measurement (after one warm-up); the GPT-2-small config uses at most 3.", DefaultValueFactory = _ => 5 };
         var family = new Option<string>("--family") { Description = "Architecture family of the benchmarked configs: gpt2, llama or phi.", DefaultValueFactory = _ => "gpt2" };
         var skipLarge = new Option<bool>("--skip-large") { Description = "Skip the 124M GPT-2-small-shaped config." };
@@ -38,11 +38,11 @@ internal static class BenchLmCommand
         lm.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse, threads);
-            CommonOptions.CheckOutputFile(parse.GetValue(json));
+            CommonOptions.CheckOutputFile(parse.GetValue(json)?.FullName);
             var peerName = parse.GetValue(peer);
             // Against a peer, 1 and 2 threads unless one count was asked for; alone, torch's current setting.
             int[] threadCounts = parse.GetValue(threads) is { } n ? [n] : peerName is null ? [get_num_threads()] : [1, 2];
-            return Run(parse.GetValue(json), Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge), parse.GetValue(only) ?? [],
+            return Run(parse.GetValue(json)?.FullName, Math.Max(1, parse.GetValue(runs)), parse.GetValue(family)!, parse.GetValue(skipLarge), parse.GetValue(only) ?? [],
                 peerName, parse.GetValue(python)!, parse.GetValue(busy), threadCounts);
         });
         return lm;

@@ -17,7 +17,7 @@ internal static class BenchSweepsCommand
 {
     public static Command Create()
     {
-        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var json = CommonOptions.JsonFile();
         var seeds = new Option<int>("--seeds") { Description = "Seeds per tuner and function (medians over them).", DefaultValueFactory = _ => 10 };
         var command = new Command("sweeps", "Benchmark the sweep tuners on Branin and Hartmann-6 (known minima) against random search; tuner overhead per trial.")
         {

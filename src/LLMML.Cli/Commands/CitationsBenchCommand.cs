@@ -15,7 +15,7 @@ internal static class CitationsBenchCommand
 {
     public static Command Create()
     {
-        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var json = CommonOptions.JsonFile();
         var reps = new Option<int>("--repetitions") { Description = "Timed runs per step (median reported) after one warm-up.", DefaultValueFactory = _ => 3 };
         var nodes = new Option<int>("--nodes") { Description = "Papers in the synthetic graph.", DefaultValueFactory = _ => 185_384 };
         var scale = new Option<int?>("--scale")

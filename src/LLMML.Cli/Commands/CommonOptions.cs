@@ -8,6 +8,9 @@ internal static class CommonOptions
 {
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of a table." };
 
+    /// <summary>The benchmarks' `--json PATH`: where to also write the results (checked before any work).</summary>
+    public static Option<FileInfo?> JsonFile() => new("--json") { Description = "Also write the results as JSON to this file." };
+
     public static Option<int?> Threads() => new("--threads") { Description = "Torch intra-op threads (default: torch's choice; 1 is often faster on a busy machine)." };
 
     /// <summary>Makes the parser reject values of <paramref name="option"/> below <paramref name="minimum"/> with one line naming it.</summary>

@@ -13,7 +13,7 @@ internal static class RaspBenchCommand
     public static Command Create()
     {
         var lengths = new Option<string>("--lengths") { Description = "Comma-separated maximum lengths.", DefaultValueFactory = _ => "8,16,40" };
-        var output = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var output = CommonOptions.JsonFile();
         var baseline = new Option<bool>("--baseline") { Description = "Also compile without map fusion and linear SequenceMap detection (tracr's constructions)." };
         var command = new Command("rasp", "Compile every library program at each maximum length; report compile time and model size.") { lengths, output, baseline };
         command.SetAction(parse =>

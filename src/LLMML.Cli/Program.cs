@@ -32,6 +32,7 @@ namespace LLMML.Cli
             TasksCommand.Create(),
             EvalCommand.Create(),
             EigenpruneCommand.Create(),
+            EigenpruneReproduceCommand.Create(),
             GenerateCommand.Create(),
             RaspCommand.Create(),
             PretrainCommand.Create(),

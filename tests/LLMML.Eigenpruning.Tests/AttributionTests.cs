@@ -85,7 +85,7 @@ public class AttributionTests
                     using (var recorder = new ProjectionRecorder(lm.Model, [id], recordOutputs: true))
                     using (enable_grad())
                     {
-                        var (e, _, _) = SingularValueAttribution.BatchEffects(lm, recorder, [d], batch, clean: 1);
+                        var (e, _, _, _) = SingularValueAttribution.BatchEffects(lm, recorder, [d], batch, clean: 1);
                         x = recorder.Input(id).to_type(ScalarType.Float64).clone();                     // [2, W, in]
                         if (patch) effects = e[0];
                         else

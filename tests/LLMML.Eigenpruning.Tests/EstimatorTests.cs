@@ -53,12 +53,29 @@ public class EstimatorTests
         report.Pruned.Should().HaveCount(6);                        // ⌊0.2 · 32⌋
         report.Matrices.Sum(m => m.Pruned).Should().Be(6);
         report.Pruned.Select(p => p.Score).Should().BeInAscendingOrder();
-        var lowestKept = report.Matrices.Min(m => m.ScoreMin);
-        report.Pruned[0].Score.Should().Be(lowestKept);
+        report.Diagnostics!.Sum(d => d.ZeroScores + d.NegativeScores + d.PositiveScores).Should().Be(32);
         var frame = report.ToDataFrame();
         frame.Rows.Count.Should().Be(8);
         frame.Columns.Select(c => c.Name).Should().Contain(["layer", "kind", "head", "rank", "pruned", "scoreMax", "prunedEnergy"]);
         updates.Should().Contain(u => u.Stage == "score singular values" && u.Completed == 8 && u.Total == 8);
+    }
+
+    [Fact]
+    public void EveryPrunedScoreIsAtMostEveryKeptScore()
+    {
+        using var lm = TinyTask.Model(scale: 5);
+        var train = TinyTask.Examples(lm, 8);
+        var options = Options(o => { o.Matrices = [WeightKind.Key, WeightKind.MlpIn]; o.Fraction = 0.3; });
+        using var scores = Eigenpruner.Score(lm, train, options.Settings);
+        using var copy = lm.Clone();
+        var report = scores.Prune(copy, Ablation.Mean, 0.3);
+        var pruned = report.Pruned.Select(p => p.Id).ToHashSet();
+        var all = scores.Attribution.All().ToArray();
+        pruned.Should().HaveCount((int)Math.Floor(0.3 * all.Length));
+        var maxPruned = all.Where(v => pruned.Contains(v.Id)).Max(v => v.Score);
+        var minKept = all.Where(v => !pruned.Contains(v.Id)).Min(v => v.Score);
+        maxPruned.Should().BeLessThanOrEqualTo(minKept);
+        report.Pruned.Select(p => p.Score).Should().Equal(all.Select(v => v.Score).Order().Take(pruned.Count));
     }
 
     [Fact]
@@ -117,7 +134,12 @@ public class EstimatorTests
         using var pruned = ml.Llm().Eigenprune(Options(o => o.Generate = true), lm).Fit(data);
         var scored = pruned.Transform(data);
         var metrics = ml.MulticlassClassification.Evaluate(scored);
-        metrics.MicroAccuracy.Should().BeInRange(0, 1);
+        // Independent: the arg-max of each Score vector against the key Label (1-based keys over the ten digits).
+        var predicted = Scores(scored).Select(v => Array.IndexOf(v, v.Max())).ToArray();
+        var labels = data.GetColumn<uint>("Label").Select(l => (int)l - 1).ToArray();
+        var expected = predicted.Zip(labels).Count(p => p.First == p.Second) / (double)labels.Length;
+        metrics.MicroAccuracy.Should().BeApproximately(expected, 1e-12);
+        labels.Should().OnlyContain(l => l >= 0 && l < 10);
         scored.Schema.GetColumnOrNull(LlmMetrics.GeneratedColumn).Should().NotBeNull();
         scored.Schema.GetColumnOrNull(LlmMetrics.AnswerLogLikelihoodColumn).Should().NotBeNull();
     }

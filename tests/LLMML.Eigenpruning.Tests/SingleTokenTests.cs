@@ -21,7 +21,17 @@ public class SingleTokenTests
         var data = EstimatorTests.Rows(ml, 8);
         var options = EstimatorTests.Options(o => { o.SingleTokenAnswers = true; o.AnswerTerminator = ""; });
         using var pruned = ml.Llm().Eigenprune(options, lm).Fit(data);
-        pruned.Report.Pruned.Should().NotBeEmpty();
+        // ⌊20%⌋ of the 2 layers × 4 key heads × rank 4 values, and the keys the model computes are the pruned ones.
+        pruned.Report.Pruned.Should().HaveCount(6);
+        using (var originalKeys = LLMML.LanguageModels.Hooks.ModelWeights.Get(lm.Model, pruned.Report.Pruned[0].Id.Projection.Layer, LLMML.LanguageModels.Hooks.WeightKind.Key))
+        using (var prunedKeys = LLMML.LanguageModels.Hooks.ModelWeights.Get(pruned.Model.Model, pruned.Report.Pruned[0].Id.Projection.Layer, LLMML.LanguageModels.Hooks.WeightKind.Key))
+        using (var removed = originalKeys.Weight.to_type(ScalarType.Float64) - prunedKeys.Weight.to_type(ScalarType.Float64))
+        {
+            // What was removed from that layer is Σ s_i of its pruned values in Frobenius norm² (orthonormal singular vectors).
+            var layer = pruned.Report.Pruned[0].Id.Projection.Layer;
+            var expected = pruned.Report.Pruned.Where(p => p.Id.Projection.Layer == layer).Sum(p => p.SingularValue * p.SingularValue);
+            removed.pow(2).sum().item<double>().Should().BeApproximately(expected, 1e-4 * Math.Max(1, expected));
+        }
 
         // Accuracy = arg-max over the whole vocabulary at the prompt's last position equals the answer token.
         var prompts = data.GetColumn<string>("Prompt").ToArray();

@@ -26,7 +26,7 @@ namespace LLMML.Cli.Commands;
 /// </summary>
 internal static class EigenpruneCommand
 {
-    private static readonly string[] BaselineNames = ["random", "laser", "lora", "svft"];
+    private static readonly string[] BaselineNames = ["random", "smallest", "laser", "lora", "svft"];
 
     public static Command Create()
     {
@@ -38,7 +38,18 @@ internal static class EigenpruneCommand
         var matrices = new Option<string>("--matrices") { Description = "Matrix kinds: q,k,v,o,mlp-in,mlp-gate,mlp-out.", DefaultValueFactory = _ => "k" };
         var layers = new Option<string?>("--layers") { Description = "Blocks to prune, e.g. 2,3 (default all)." };
         var whole = new Option<bool>("--whole-matrices") { Description = "One SVD per attention projection instead of per head." };
-        var reduction = new Option<EffectReduction>("--reduction") { Description = "Max (the paper) or Mean over examples and positions.", DefaultValueFactory = _ => EffectReduction.Max };
+        var reduction = new Option<EffectReduction>("--reduction") { Description = "Max (the paper), Mean or Quantile over examples and positions.", DefaultValueFactory = _ => EffectReduction.Max };
+        var quantile = new Option<double>("--quantile") { Description = "The quantile of --reduction Quantile.", DefaultValueFactory = _ => 0.9 };
+        var excludeUnchanged = new Option<bool>("--exclude-unchanged") { Description = "Leave (example, position) pairs with Δx = 0 out of the reduction." };
+        var corruption = new Option<Corruption>("--corruption") { Description = "Cycle (default), SameLengthShuffle, Counterfactual (needs --counterfactual-swap) or BatchRoll (the released code's).", DefaultValueFactory = _ => Corruption.Cycle };
+        var swap = new Option<string?>("--counterfactual-swap") { Description = "Two strings swapped in each prompt to make its counterfactual, e.g. mul:,add:." };
+        var scorer = new Option<Scorer>("--scorer") { Description = "Linear (the paper's estimate) or Exact (each singular value removed in turn).", DefaultValueFactory = _ => Scorer.Linear };
+        var exactExamples = new Option<int>("--exact-examples") { Description = "Training examples each exact ablation is measured on.", DefaultValueFactory = _ => 200 }.AtLeast(1);
+        var exactBudget = new Option<int>("--exact-budget") { Description = "Refuse more exact ablations than this.", DefaultValueFactory = _ => 4096 }.AtLeast(1);
+        var validate = new Option<string?>("--validate-counts") { Description = "Choose the count on held-out training rows among these, e.g. 1,2,4,8,16,32 (0 is always tried)." };
+        var validationFraction = new Option<double>("--validation-fraction") { Description = "Share of training rows held out by --validate-counts.", DefaultValueFactory = _ => 0.25 };
+        var paper = new Option<bool>("--paper-compatible") { Description = "The released code's behaviour: keys, batch 1 rolled as its own corruption (all scores 0), 20% in enumeration order. Overrides the scoring and selection options." };
+        var trainTask = new Option<string?>("--train-task") { Description = "Prune on this task's train split instead of --task's (e.g. int-mult-cued with --corruption Counterfactual)." };
         var ablation = new Option<Ablation>("--ablation") { Description = "Mean (fold the mean into the bias, the paper) or Zero.", DefaultValueFactory = _ => Ablation.Mean };
         var maxExamples = new Option<int?>("--max-examples") { Description = "Use at most the first N train rows (default all)." }.AtLeast(1);
         var testLimit = new Option<int?>("--test-limit") { Description = "Score at most the first N test rows (default all)." }.AtLeast(1);
@@ -59,6 +70,7 @@ internal static class EigenpruneCommand
         {
             model, task, fraction, count, threshold, matrices, layers, whole, reduction, ablation, maxExamples, testLimit, batchSize, seed,
             baselines, steps, closedSet, save, export, threads, json,
+            quantile, excludeUnchanged, corruption, swap, scorer, exactExamples, exactBudget, validate, validationFraction, paper, trainTask,
         };
         command.SetAction((parse, ct) =>
         {
@@ -74,11 +86,16 @@ internal static class EigenpruneCommand
                 Fraction = parse.GetValue(fraction), Count = parse.GetValue(count), Threshold = parse.GetValue(threshold),
                 Reduction = parse.GetValue(reduction), Ablation = parse.GetValue(ablation),
                 MaxExamples = parse.GetValue(maxExamples), BatchSize = parse.GetValue(batchSize), Seed = parse.GetValue(seed),
+                Quantile = parse.GetValue(quantile), ExcludeUnchangedPositions = parse.GetValue(excludeUnchanged), Corruption = parse.GetValue(corruption),
+                CounterfactualSwap = parse.GetValue(swap)?.Split(',', StringSplitOptions.TrimEntries),
+                Scorer = parse.GetValue(scorer), ExactExamples = parse.GetValue(exactExamples), ExactBudget = parse.GetValue(exactBudget),
+                ValidateCounts = ParseInts(parse.GetValue(validate), "--validate-counts"), ValidationFraction = parse.GetValue(validationFraction),
                 CancellationToken = ct,
             };
+            if (parse.GetValue(paper)) ApplyPaperCompatible(options);
             var chosen = parse.GetResult(baselines) is null ? [] : Baselines(parse.GetValue(baselines), parse.GetValue(seed), parse.GetValue(steps));
             var asJson = parse.GetValue(json);
-            var result = Run(parse.GetValue(model)!, parse.GetValue(task)!, options, parse.GetValue(testLimit), chosen, parse.GetValue(closedSet),
+            var result = Run(parse.GetValue(model)!, parse.GetValue(task)!, parse.GetValue(trainTask), options, parse.GetValue(testLimit), chosen, parse.GetValue(closedSet),
                 parse.GetValue(save), parse.GetValue(export), asJson);
             if (asJson) Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else Print(result);
@@ -87,14 +104,48 @@ internal static class EigenpruneCommand
         return command;
     }
 
-    private static JsonObject Run(string modelDirectory, string taskName, EigenpruneOptions options, int? testLimit,
+    /// <summary>Sets <paramref name="options"/> to <see cref="EigenpruneSettings.PaperCompatible"/>'s scoring and selection.</summary>
+    internal static void ApplyPaperCompatible(EigenpruneOptions options)
+    {
+        var paper = EigenpruneSettings.PaperCompatible(options.Seed);
+        options.Matrices = paper.Matrices;
+        options.PerHead = paper.PerHead;
+        options.Fraction = paper.Fraction;
+        options.Count = null;
+        options.Threshold = null;
+        options.ValidateCounts = null;
+        options.Reduction = paper.Reduction;
+        options.Ablation = paper.Ablation;
+        options.Corruption = paper.Corruption;
+        options.Scorer = paper.Scorer;
+        options.ExcludeUnchangedPositions = false;
+        options.BatchSize = paper.BatchSize;
+    }
+
+    internal static int[]? ParseInts(string? list, string option) =>
+        list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(x => int.TryParse(x, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{option}: '{x}' is not a whole number."))
+            .ToArray();
+
+    /// <summary>Per projection: zero / negative / positive scores and the share of scored positions with Δx = 0.</summary>
+    internal static JsonArray Diagnostics(EigenpruneReport report) => new((report.Diagnostics ?? []).Select(d => (JsonNode)new JsonObject
+    {
+        ["matrix"] = $"L{d.Layer}.{d.Kind}",
+        ["values"] = d.Values,
+        ["zero"] = d.ZeroScores,
+        ["negative"] = d.NegativeScores,
+        ["positive"] = d.PositiveScores,
+        ["unchangedShare"] = Math.Round(d.UnchangedShare, 4),
+    }).ToArray());
+
+    private static JsonObject Run(string modelDirectory, string taskName, string? trainTaskName, EigenpruneOptions options, int? testLimit,
         IReadOnlyList<IAdaptationBaseline> baselines, bool closedSet, string? savePath, string? exportDirectory, bool asJson)
     {
         var ml = new MLContext(seed: 0);
         var llm = ml.Llm();
         var task = llm.Tasks.Get(taskName);
         options.AnswerSet = task.AnswerSet;
-        var trainView = llm.Tasks.Load(task.Name, TaskSplits.Train, options.MaxExamples);
+        var trainView = llm.Tasks.Load(trainTaskName ?? task.Name, TaskSplits.Train, options.MaxExamples);
         var testView = llm.Tasks.Load(task.Name, TaskSplits.Test, testLimit);
         if (closedSet && !task.IsClosed(TaskSplits.Test))
             throw new ArgumentException($"Task '{task.Name}' has open-ended test answers; closed-set accuracy needs a closed answer set (drop --closed-set).");
@@ -120,6 +171,8 @@ internal static class EigenpruneCommand
             {
                 ["model"] = Path.GetFullPath(modelDirectory),
                 ["task"] = task.Name,
+                ["trainTask"] = trainTaskName ?? task.Name,
+                ["scoring"] = options.Settings.DescribeScoring(),
                 ["trainExamples"] = report.Examples,
                 ["testExamples"] = test.Length,
                 ["matrices"] = options.Settings.DescribeMatrices(),
@@ -131,6 +184,9 @@ internal static class EigenpruneCommand
                 ["seconds"] = Math.Round(report.Seconds, 3),
                 ["positions"] = report.Positions,
                 ["negativeScores"] = report.Matrices.Sum(m => m.NegativeScores),
+                ["zeroScores"] = report.Diagnostics?.Sum(d => d.ZeroScores),
+                ["diagnostics"] = Diagnostics(report),
+                ["validation"] = report.Validation is null ? null : new JsonArray(report.Validation.Select(v => (JsonNode)$"k={v.Count}: {v.Accuracy:P1}").ToArray()),
                 ["prunedByMatrix"] = new JsonArray(report.Matrices.Where(m => m.Pruned > 0)
                     .Select(m => (JsonNode)$"L{m.Layer}.{m.Kind}{(m.Head is { } h ? $".h{h}" : "")}: {m.Pruned}/{m.Rank}").ToArray()),
                 ["baselines"] = new JsonArray(others.Select(r => (JsonNode)Node(r)).ToArray()),
@@ -157,6 +213,7 @@ internal static class EigenpruneCommand
         return names.Select(name => name.ToLowerInvariant() switch
         {
             "random" => (IAdaptationBaseline)new RandomPruningBaseline(seed),
+            "smallest" => new SmallestMagnitudeBaseline(),
             "laser" => new LaserBaseline(),
             "lora" => new LoraBaseline { Steps = steps },
             "svft" => new SingularValueTuningBaseline { Steps = steps },
@@ -179,6 +236,11 @@ internal static class EigenpruneCommand
                 Cell("meanLogLikelihood", "F3"), Cell("seconds", "F2"), Cell("parameters", "N0"));
         }
         AnsiConsole.Write(table);
+        var diagnostics = new Table().AddColumns("matrix", "values", "score = 0", "< 0", "> 0", "Δx = 0 share");
+        foreach (var d in result["diagnostics"]!.AsArray().Select(n => n!.AsObject()))
+            diagnostics.AddRow(Markup.Escape(d["matrix"]!.ToString()), d["values"]!.ToString(), d["zero"]!.ToString(), d["negative"]!.ToString(), d["positive"]!.ToString(),
+                d["unchangedShare"]!.GetValue<double>().ToString("P1", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(diagnostics);
         foreach (var row in rows) AnsiConsole.MarkupLine(Markup.Escape($"{row["method"]}: {row["details"]}"));
     }
 }

@@ -21,6 +21,32 @@ namespace LLMML.Eigenpruning.Pruning;
 public sealed record MatrixReport(int Layer, string Kind, int? Head, int Rank, int Pruned, double ScoreMin, double ScoreMedian, double ScoreMax, int NegativeScores, double PrunedEnergy);
 
 /// <summary>
+/// The scores of one projection (layer × kind, all heads) at a glance: how many are exactly 0, negative, positive, and
+/// how many of the scored (example, position) pairs had Δx = 0 there. With the max reduction every Δx = 0 pair pins
+/// the score at ≥ 0 (its effect is exactly 0), so many zero or no negative scores say the reduction, not the model,
+/// decided the ranking.
+/// </summary>
+/// <param name="Layer">Block index.</param>
+/// <param name="Kind">Short kind name.</param>
+/// <param name="Values">Singular values scored (all heads).</param>
+/// <param name="ZeroScores">Scores exactly 0.</param>
+/// <param name="NegativeScores">Scores below 0.</param>
+/// <param name="PositiveScores">Scores above 0.</param>
+/// <param name="Positions">(example, position) pairs scored (linear scorer; 0 for the exact scorer).</param>
+/// <param name="UnchangedPositions">Of those, pairs where this projection's input was identical in the clean and corrupted row.</param>
+public sealed record ProjectionDiagnostics(int Layer, string Kind, int Values, int ZeroScores, int NegativeScores, int PositiveScores, long Positions, long UnchangedPositions)
+{
+    /// <summary>Share of scored pairs with Δx = 0 (0 when none were scored).</summary>
+    public double UnchangedShare => Positions > 0 ? UnchangedPositions / (double)Positions : 0;
+}
+
+/// <summary>One count tried by validated selection.</summary>
+/// <param name="Count">Singular values pruned.</param>
+/// <param name="Accuracy">Held-out accuracy after pruning them.</param>
+/// <param name="MeanLogLikelihood">Held-out mean answer log-likelihood.</param>
+public sealed record ValidationPoint(int Count, double Accuracy, double MeanLogLikelihood);
+
+/// <summary>
 /// What an eigenpruning fit did: every decomposed matrix with its rank, how many of its singular values were removed and
 /// how its scores were distributed, the removed values themselves, and how long it took. Also a DataFrame and JSON.
 /// </summary>
@@ -32,7 +58,10 @@ public sealed record EigenpruneReport(
     EffectReduction Reduction,
     Ablation Ablation,
     double ScoringSeconds,
-    double Seconds)
+    double Seconds,
+    IReadOnlyList<ProjectionDiagnostics>? Diagnostics = null,
+    string? Scoring = null,
+    IReadOnlyList<ValidationPoint>? Validation = null)
 {
     /// <summary>Singular values that were candidates for removal.</summary>
     public int Candidates => Matrices.Sum(m => m.Rank);
@@ -55,7 +84,20 @@ public sealed record EigenpruneReport(
                 matrices.Add(new MatrixReport(p.Projection.Layer, MatrixKinds.NameOf(p.Projection.Kind), p.IdOf(h, 0).Head, scores.Length,
                     isPruned.Count(x => x), sorted[0], median, sorted[^1], scores.Count(v => v < 0), energy > 0 ? prunedEnergy / energy : 0));
             }
-        return new EigenpruneReport(matrices, pruned, attribution.Examples, attribution.Positions, attribution.Reduction, ablation, scoringSeconds, seconds);
+        return new EigenpruneReport(matrices, pruned, attribution.Examples, attribution.Positions, attribution.Reduction, ablation, scoringSeconds, seconds,
+            Diagnose(attribution), attribution.Scorer == Scorer.Exact ? "exact" : "linear");
+    }
+
+    /// <summary>Per projection: zero / negative / positive scores and the Δx = 0 share of scored positions.</summary>
+    public static IReadOnlyList<ProjectionDiagnostics> Diagnose(AttributionResult attribution)
+    {
+        ArgumentNullException.ThrowIfNull(attribution);
+        return attribution.Projections.Select(p =>
+        {
+            var scores = p.Scores.SelectMany(r => r).ToArray();
+            return new ProjectionDiagnostics(p.Projection.Layer, MatrixKinds.NameOf(p.Projection.Kind), scores.Length,
+                scores.Count(v => v == 0), scores.Count(v => v < 0), scores.Count(v => v > 0), p.Positions, p.UnchangedPositions);
+        }).ToArray();
     }
 
     /// <summary>One row per decomposed matrix.</summary>

@@ -3,8 +3,9 @@ using LLMML.Eigenpruning.Attribution;
 namespace LLMML.Eigenpruning.Pruning;
 
 /// <summary>
-/// Which singular values to remove: sort all scores ascending (the most harmful first — negative even at their largest
-/// under the max reduction) and take a fraction of them, a count, or every score below a threshold.
+/// Which singular values to remove: sort all scores ascending and take a fraction of them, a count, or every score
+/// below a threshold. The lowest scores are taken whether they are negative or not: under the max reduction they are
+/// usually ≥ 0 (see <see cref="EffectReduction"/>), i.e. the least used directions rather than harmful ones.
 /// </summary>
 public static class PruningSelection
 {

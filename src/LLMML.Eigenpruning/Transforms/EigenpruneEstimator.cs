@@ -30,7 +30,10 @@ public sealed class EigenpruneEstimator : LanguageModelEstimatorBase<EigenpruneO
         try
         {
             var examples = Eigenpruner.Encode(pruned, rows, Options);
-            var report = Eigenpruner.Prune(pruned, examples, Options.Settings, Options.CancellationToken);
+            var counterfactuals = Options.Corruption == Attribution.Corruption.Counterfactual
+                ? Eigenpruner.Encode(pruned, rows.Select((r, i) => r with { Prompt = Options.Counterfactual(r.Prompt, i) }).ToArray(), Options)
+                : null;
+            var report = Eigenpruner.Prune(pruned, examples, Options.Settings, Options.CancellationToken, counterfactuals);
             return new EigenprunedTransformer(Context, Options.Clone(), pruned, report);
         }
         catch

@@ -39,6 +39,36 @@ public sealed class EigenpruneOptions : ScoreAnswersOptions
     /// <summary>How per-example, per-position effects become one score (default: the maximum, as in the paper).</summary>
     public EffectReduction Reduction { get; set; } = EffectReduction.Max;
 
+    /// <summary>The quantile taken by <see cref="EffectReduction.Quantile"/>, in [0, 1].</summary>
+    public double Quantile { get; set; } = 0.9;
+
+    /// <summary>Leave (example, position) pairs with Δx = 0 out of the reduction (off = the paper; see <see cref="EigenpruneSettings.ExcludeUnchangedPositions"/>).</summary>
+    public bool ExcludeUnchangedPositions { get; set; }
+
+    /// <summary>How each training example's corrupted partner is chosen (default: a seeded cycle).</summary>
+    public Corruption Corruption { get; set; } = Corruption.Cycle;
+
+    /// <summary>
+    /// For <see cref="Corruption.Counterfactual"/>: two strings swapped in each training prompt to make its counterfactual,
+    /// e.g. ["mul:", "add:"] (the first occurrence of either is replaced by the other). A prompt with neither throws naming the row.
+    /// </summary>
+    public IReadOnlyList<string>? CounterfactualSwap { get; set; }
+
+    /// <summary>Linear estimate (the paper) or exact ablation of each singular value.</summary>
+    public Scorer Scorer { get; set; } = Scorer.Linear;
+
+    /// <summary>Training examples each exact ablation is measured on.</summary>
+    public int ExactExamples { get; set; } = 200;
+
+    /// <summary>The exact scorer refuses more singular values than this.</summary>
+    public int ExactBudget { get; set; } = 4096;
+
+    /// <summary>Counts to choose from on held-out training examples (instead of Fraction / Count / Threshold).</summary>
+    public IReadOnlyList<int>? ValidateCounts { get; set; }
+
+    /// <summary>Share of the training rows held out to choose the count.</summary>
+    public double ValidationFraction { get; set; } = 0.25;
+
     /// <summary>What replaces a removed direction (default: its mean over the training tokens, folded into the bias).</summary>
     public Ablation Ablation { get; set; } = Ablation.Mean;
 
@@ -64,7 +94,21 @@ public sealed class EigenpruneOptions : ScoreAnswersOptions
     {
         Matrices = Matrices, Layers = Layers, PerHead = PerHead, Fraction = Fraction, Count = Count, Threshold = Threshold,
         Reduction = Reduction, Ablation = Ablation, Seed = Seed, BatchSize = BatchSize, Progress = Progress,
+        Quantile = Quantile, ExcludeUnchangedPositions = ExcludeUnchangedPositions, Corruption = Corruption, Scorer = Scorer,
+        ExactExamples = ExactExamples, ExactBudget = ExactBudget, ValidateCounts = ValidateCounts, ValidationFraction = ValidationFraction,
     };
+
+    /// <summary>The counterfactual of <paramref name="prompt"/> (row <paramref name="row"/>) under <see cref="CounterfactualSwap"/>.</summary>
+    public string Counterfactual(string prompt, int row)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (CounterfactualSwap is not [var a, var b]) throw new ArgumentException("Counterfactual corruption needs CounterfactualSwap = [from, to], e.g. [\"mul:\", \"add:\"].", nameof(CounterfactualSwap));
+        int ia = prompt.IndexOf(a, StringComparison.Ordinal), ib = prompt.IndexOf(b, StringComparison.Ordinal);
+        if (ia < 0 && ib < 0) throw new ArgumentException($"Row {row}: the prompt '{prompt}' contains neither '{a}' nor '{b}', so it has no counterfactual.", nameof(prompt));
+        return ia >= 0 && (ib < 0 || ia <= ib)
+            ? string.Concat(prompt.AsSpan(0, ia), b, prompt.AsSpan(ia + a.Length))
+            : string.Concat(prompt.AsSpan(0, ib), a, prompt.AsSpan(ib + b.Length));
+    }
 
     /// <inheritdoc />
     public override void Validate()
@@ -72,6 +116,8 @@ public sealed class EigenpruneOptions : ScoreAnswersOptions
         base.Validate();
         Settings.Validate();
         if (MaxExamples is < 2) throw new ArgumentOutOfRangeException(nameof(MaxExamples), MaxExamples, "MaxExamples must be at least 2 (each example is compared with another).");
+        if (Corruption == Corruption.Counterfactual && (CounterfactualSwap is not { Count: 2 } || CounterfactualSwap.Any(string.IsNullOrEmpty) || CounterfactualSwap[0] == CounterfactualSwap[1]))
+            throw new ArgumentException("Counterfactual corruption needs CounterfactualSwap = two different non-empty strings, e.g. [\"mul:\", \"add:\"].", nameof(CounterfactualSwap));
         if (SingleTokenAnswers && AnswerTerminator.Length > 0)
             throw new ArgumentException($"SingleTokenAnswers scores the one answer token alone; set AnswerTerminator to \"\" (it is \"{AnswerTerminator.Replace("\n", "\\n")}\").", nameof(AnswerTerminator));
     }
@@ -82,6 +128,8 @@ public sealed class EigenpruneOptions : ScoreAnswersOptions
         var copy = (EigenpruneOptions)MemberwiseClone();
         copy.Matrices = Matrices.ToArray();
         copy.Layers = Layers?.ToArray();
+        copy.CounterfactualSwap = CounterfactualSwap?.ToArray();
+        copy.ValidateCounts = ValidateCounts?.ToArray();
         copy.AnswerSet = AnswerSet?.ToArray();
         return copy;
     }

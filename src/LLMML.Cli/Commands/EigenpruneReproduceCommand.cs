@@ -44,12 +44,15 @@ internal static class EigenpruneReproduceCommand
         var steps = new Option<int>("--steps") { Description = "Optimizer steps of LoRA and SVFT-diag.", DefaultValueFactory = _ => 300 };
         var skip = new Option<string?>("--skip") { Description = "Rows to leave out: any of laser,lora,svft,exact." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seeds pairing, validation split and baselines." };
+        var counterfactualTask = new Option<string?>("--counterfactual-task") { Description = "Also prune with the linear score on this task's train rows against their counterfactuals (e.g. int-mult-cued)." };
+        var counterfactualSwap = new Option<string>("--counterfactual-swap") { Description = "The two strings swapped to make a counterfactual prompt.", DefaultValueFactory = _ => "mul:,add:" };
         var label = new Option<string?>("--label") { Description = "Organism label for the table (default: the model folder's name)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.JsonFile();
         var command = new Command("eigenprune-reproduce", "The eigenpruning reproduction table on one organism and task (issue 21): every scorer, the paper-compatible mode and the controls, with wall seconds.")
         {
             model, task, alsoTest, competitor, matrices, counts, exactExamples, maxExamples, testLimit, steps, skip, seed, label, threads, json,
+            counterfactualTask, counterfactualSwap,
         };
         command.SetAction((parse, ct) =>
         {
@@ -59,7 +62,8 @@ internal static class EigenpruneReproduceCommand
             var setup = new Setup(parse.GetValue(model)!, parse.GetValue(label), parse.GetValue(task)!,
                 (parse.GetValue(alsoTest) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 parse.GetValue(competitor), MatrixKinds.Parse(parse.GetValue(matrices)!), EigenpruneCommand.ParseInts(parse.GetValue(counts), "--counts")!,
-                parse.GetValue(exactExamples), parse.GetValue(maxExamples), parse.GetValue(testLimit), parse.GetValue(steps), skipped, parse.GetValue(seed));
+                parse.GetValue(exactExamples), parse.GetValue(maxExamples), parse.GetValue(testLimit), parse.GetValue(steps), skipped, parse.GetValue(seed),
+                parse.GetValue(counterfactualTask), parse.GetValue(counterfactualSwap)!.Split(',', StringSplitOptions.TrimEntries));
             var result = ConsoleProgress.Run(false, progress => Run(setup, progress, ct));
             if (parse.GetValue(json) is { } file) AtomicFile.WriteAllText(file.FullName, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             Print(result);
@@ -69,7 +73,7 @@ internal static class EigenpruneReproduceCommand
     }
 
     private sealed record Setup(string Model, string? Label, string Task, string[] AlsoTest, string? Competitor, IReadOnlyList<LanguageModels.Hooks.WeightKind> Matrices,
-        int[] Counts, int ExactExamples, int? MaxExamples, int? TestLimit, int Steps, HashSet<string> Skip, int Seed);
+        int[] Counts, int ExactExamples, int? MaxExamples, int? TestLimit, int Steps, HashSet<string> Skip, int Seed, string? CounterfactualTask, string[] Swap);
 
     private static JsonObject Run(Setup setup, IProgress<Foundation.Progress.ProgressUpdate> progress, CancellationToken ct)
     {
@@ -77,8 +81,9 @@ internal static class EigenpruneReproduceCommand
         var llm = ml.Llm();
         using var original = LanguageModel.Load(setup.Model);
         var encoding = new EigenpruneOptions();
-        PromptAnswerTokens[] Load(string name, string split, int? limit) =>
-            Eigenpruner.Encode(original, TaskRows.Read(llm.Tasks.Load(llm.Tasks.Get(name).Name, split, limit), encoding.PromptColumn, encoding.AnswerColumn!, "eigenprune-reproduce"), encoding);
+        IReadOnlyList<TaskExample> Rows(string name, string split, int? limit) =>
+            TaskRows.Read(llm.Tasks.Load(llm.Tasks.Get(name).Name, split, limit), encoding.PromptColumn, encoding.AnswerColumn!, "eigenprune-reproduce");
+        PromptAnswerTokens[] Load(string name, string split, int? limit) => Eigenpruner.Encode(original, Rows(name, split, limit), encoding);
         var train = Load(setup.Task, TaskSplits.Train, setup.MaxExamples);
         var tests = new[] { setup.Task }.Concat(setup.AlsoTest).Select(t => (Name: t, Examples: Load(t, TaskSplits.Test, setup.TestLimit))).ToArray();
         var all = new EigenpruneSettings { Matrices = setup.Matrices, Seed = setup.Seed, BatchSize = 32, Progress = progress };
@@ -95,11 +100,11 @@ internal static class EigenpruneReproduceCommand
             return node;
         }
 
-        EigenpruneReport Eigen(string method, EigenpruneSettings settings, string details)
+        EigenpruneReport Eigen(string method, EigenpruneSettings settings, string details, PromptAnswerTokens[]? on = null, PromptAnswerTokens[]? counterfactuals = null)
         {
             using var copy = original.Clone();
             var clock = Stopwatch.StartNew();
-            var report = Eigenpruner.Prune(copy, train, settings, ct);
+            var report = Eigenpruner.Prune(copy, on ?? train, settings, ct, counterfactuals);
             var row = Row(method, copy, clock.Elapsed.TotalSeconds, report.Pruned.Count, $"{details}; {settings.DescribeScoring()}, {settings.DescribeMatrices()}");
             row["zeroScores"] = report.Diagnostics?.Sum(d => d.ZeroScores);
             row["negativeScores"] = report.Diagnostics?.Sum(d => d.NegativeScores);
@@ -121,6 +126,18 @@ internal static class EigenpruneReproduceCommand
         var paperAll = Eigen("eigenprune paper (all)", all, "20%");
         Eigen("linear max, Δx=0 excluded, validated k", all with { ExcludeUnchangedPositions = true, ValidateCounts = setup.Counts }, "validated");
         Eigen("linear mean, validated k", all with { Reduction = EffectReduction.Mean, ValidateCounts = setup.Counts }, "validated");
+        if (setup.CounterfactualTask is { } cfTask)
+        {
+            // Clean = the cued rows, corrupted = the same rows with the cue flipped: Δx carries only what the cue changes.
+            var cfRows = Rows(cfTask, TaskSplits.Train, setup.MaxExamples);
+            var swap = new EigenpruneOptions { CounterfactualSwap = setup.Swap };
+            var clean = Eigenpruner.Encode(original, cfRows, encoding);
+            var flipped = Eigenpruner.Encode(original, cfRows.Select((r, i) => r with { Prompt = swap.Counterfactual(r.Prompt, i) }).ToArray(), encoding);
+            var cf = all with { Corruption = Corruption.Counterfactual };
+            Eigen($"linear max, counterfactual ({cfTask})", cf, $"20%, {string.Join(" ↔ ", setup.Swap)}", clean, flipped);
+            Eigen($"linear mean, counterfactual ({cfTask}), validated k", cf with { Reduction = EffectReduction.Mean, ValidateCounts = setup.Counts },
+                $"validated on held-out {cfTask} rows, {string.Join(" ↔ ", setup.Swap)}", clean, flipped);
+        }
         var paperMode = Eigen("paper-compatible", EigenpruneSettings.PaperCompatible(setup.Seed) with { Progress = progress }, "batch 1 rolled, 20% of keys");
         Baseline(new SmallestMagnitudeBaseline(), keys, paperMode, "smallest (paper count, k)");
         var analysis = new JsonObject

@@ -78,7 +78,8 @@ public class BadInputTests
         var fit = () => ml.Llm().Eigenprune(EstimatorTests.Options(o => o.Fraction = 0.5), lm).Fit(EstimatorTests.Rows(ml, 4));
         fit.Should().Throw<InvalidOperationException>().WithMessage("*layer 0 Key has no bias (llama); use Ablation.Zero*");
         using var zero = ml.Llm().Eigenprune(EstimatorTests.Options(o => { o.Fraction = 0.5; o.Ablation = Ablation.Zero; }), lm).Fit(EstimatorTests.Rows(ml, 4));
-        zero.Report.Pruned.Should().NotBeEmpty();
+        zero.Report.Candidates.Should().Be(16);                                 // 2 key heads × rank 8
+        zero.Report.Pruned.Should().HaveCount(8);
     }
 
     [Fact]

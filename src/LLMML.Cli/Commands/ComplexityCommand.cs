@@ -30,9 +30,12 @@ internal static class ComplexityCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per training step.", DefaultValueFactory = _ => 16 };
         var maxExamples = new Option<int>("--max-examples") { Description = "Largest N of the prequential strategy (8, 16, … doubling).", DefaultValueFactory = _ => 1024 };
         var maxShots = new Option<int>("--max-shots") { Description = "Most in-context examples (0, 1, 2, 4, …).", DefaultValueFactory = _ => 64 };
-        var ranks = new Option<string>("--lora-ranks") { Description = "LoRA ranks, comma-separated.", DefaultValueFactory = _ => "1,4" };
+        var ranks = new Option<string>("--lora-ranks") { Description = "LoRA ranks, comma-separated.", DefaultValueFactory = _ => "1,2,4,8,16" };
+        var loraTargets = new Option<string>("--lora-targets") { Description = "LoRA target sets, comma-separated: all (q,k,v,o,up,gate,down) and/or qv.", DefaultValueFactory = _ => "all,qv" };
+        var prequentialRanks = new Option<string>("--prequential-ranks") { Description = "What prequential runs train, comma-separated: 0 = the whole model, r = a rank-r LoRA on all projections.", DefaultValueFactory = _ => "0,8" };
+        var validationRows = new Option<int?>("--validation-rows") { Description = "Training rows held out to choose the prequential epoch on (default 10%, at most 200; 0 = none)." };
         var bits = new Option<string>("--lora-bits") { Description = "Bits per LoRA parameter, comma-separated.", DefaultValueFactory = _ => "16,8,4,2" };
-        var epochs = new Option<int>("--max-epochs") { Description = "Most passes over the N examples of a prequential run.", DefaultValueFactory = _ => 5 };
+        var epochs = new Option<int>("--max-epochs") { Description = "Most epochs of a prequential run (each epoch is a program).", DefaultValueFactory = _ => 3 };
         var minutes = new Option<double>("--run-minutes") { Description = "Wall-clock limit of one training run.", DefaultValueFactory = _ => 10 };
         var prompts = new Option<string[]>("--prompt") { Description = "Hand-written prompt(s) for the prompt strategy (default: built-in ones for the task); \\n is a newline.", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Seed of training runs.", DefaultValueFactory = _ => 42 };
@@ -40,7 +43,7 @@ internal static class ComplexityCommand
         var json = CommonOptions.Json();
         var command = new Command("complexity", "Task complexity: bits of the shortest program (prompt, examples, training data, adapter, weights) reaching each score, per model.")
         {
-            models, task, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, bits, minutes, prompts, seed, threads, json,
+            models, task, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, loraTargets, bits, prequentialRanks, validationRows, minutes, prompts, seed, threads, json,
         };
         command.SetAction((parse, ct) =>
         {
@@ -53,7 +56,9 @@ internal static class ComplexityCommand
             {
                 TaskName = taskName,
                 Models = Split(parse.GetValue(models)!).Select(d => ComplexityModel.FromDirectory(d)).ToList(),
-                Strategies = Strategies(taskName, parse.GetValue(strategies), Ints(parse.GetValue(ranks)!), Ints(parse.GetValue(bits)!), parse.GetValue(prompts)),
+                Strategies = Strategies(taskName, parse.GetValue(strategies), Ints(parse.GetValue(ranks)!), Ints(parse.GetValue(bits)!), Targets(parse.GetValue(loraTargets)!),
+                    Ints(parse.GetValue(prequentialRanks)!), parse.GetValue(prompts)),
+                ValidationRows = parse.GetValue(validationRows),
                 Metric = parse.GetValue(metric) switch
                 {
                     "exact-match" => new FirstWordExactMatch(),
@@ -83,11 +88,12 @@ internal static class ComplexityCommand
         return command;
     }
 
-    private static IList<IComplexityStrategy> Strategies(string task, string? names, int[] ranks, int[] bits, string[]? prompts)
+    private static IList<IComplexityStrategy> Strategies(string task, string? names, int[] ranks, int[] bits, LoraTargets[] loraTargets, int[] prequentialRanks, string[]? prompts)
     {
         var all = ComplexityOptions.DefaultStrategies(task).Select(s => s switch
         {
-            LoraStrategy => new LoraStrategy(ranks, bits),
+            LoraStrategy => new LoraStrategy(ranks, bits, targets: loraTargets),
+            PrequentialTrainingStrategy => new PrequentialTrainingStrategy(loraRanks: prequentialRanks),
             HandWrittenPromptStrategy when prompts is { Length: > 0 } => new HandWrittenPromptStrategy(prompts.Select(p => p.Replace("\\n", "\n", StringComparison.Ordinal))),
             _ => s,
         }).ToList();
@@ -96,11 +102,18 @@ internal static class ComplexityCommand
             ?? throw new ArgumentException($"Unknown strategy '{n}'; known: {string.Join(", ", all.Select(s => s.Name))}.")).ToList();
     }
 
+    private static LoraTargets[] Targets(string list) => Split(list).Select(s => s switch
+    {
+        "all" => LoraTargets.AllProjections,
+        "qv" => LoraTargets.QueryValue,
+        _ => throw new ArgumentException($"Unknown LoRA target set '{s}'; use all or qv."),
+    }).ToArray();
+
     private static void Print(ComplexityReport report)
     {
-        var runs = new Table().AddColumns("model", "strategy", "configuration", "bits", "payload", report.Metric, "s");
+        var runs = new Table().AddColumns("model", "strategy", "configuration", "bits", "paper bits", "payload", report.Metric, "s");
         foreach (var r in report.Runs)
-            runs.AddRow(Markup.Escape(r.Model), r.Strategy, Markup.Escape(Shorten(r.Configuration)), Number(r.Bits), Number(r.PayloadBits),
+            runs.AddRow(Markup.Escape(r.Model), r.Strategy, Markup.Escape(Shorten(r.Configuration) + (r.Selected ? "" : " (not chosen)")), Number(r.Bits), Number(r.PaperBits), Number(r.PayloadBits),
                 r.Score.ToString("P1", CultureInfo.InvariantCulture), r.Seconds.ToString("F0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(runs);
         foreach (var model in report.Models)
@@ -110,19 +123,29 @@ internal static class ComplexityCommand
                 frontier.AddRow(Number(r.Bits), r.Score.ToString("P1", CultureInfo.InvariantCulture), r.Strategy, Markup.Escape(Shorten(r.Configuration)));
             AnsiConsole.Write(frontier);
         }
-        var complexity = new Table().Title("C(δ) in bits").AddColumn("model");
+        // Our program bytes, the paper's script sizes, and ours if the prequential epoch were chosen on the test split.
+        var complexity = new Table().Title("C(δ) in bits: ours | paper's script sizes | ours, epoch chosen on test").AddColumn("model");
         foreach (var t in report.Targets) complexity.AddColumn("δ = " + t.ToString(CultureInfo.InvariantCulture));
         foreach (var model in report.Models)
-            complexity.AddRow([Markup.Escape(model), .. report.Targets.Select(t => report.Complexity(model, t) is { } c ? Number(c) : "not reached")]);
+            complexity.AddRow([Markup.Escape(model), .. report.Targets.Select(t => string.Join(" | ",
+                Cell(report.Complexity(model, t)), Cell(report.Complexity(model, t, Accounting.Paper)), Cell(report.Complexity(model, t, Accounting.Ours, true))))]);
         AnsiConsole.Write(complexity);
         for (var i = 0; i < report.Models.Count; i++)
             for (var j = i + 1; j < report.Models.Count; j++)
                 foreach (var t in report.Targets)
-                    AnsiConsole.MarkupLineInterpolated($"C_{report.Models[i]}({t}) / C_{report.Models[j]}({t}) = {(report.Ratio(report.Models[i], report.Models[j], t) is { } x ? x.ToString("G4", CultureInfo.InvariantCulture) : "—")}");
+                    AnsiConsole.MarkupLineInterpolated($"C_{report.Models[i]}({t}) / C_{report.Models[j]}({t}) = {Ratio(report.Ratio(report.Models[i], report.Models[j], t))} (paper's scripts {Ratio(report.Ratio(report.Models[i], report.Models[j], t, Accounting.Paper))}, epoch chosen on test {Ratio(report.Ratio(report.Models[i], report.Models[j], t, Accounting.Ours, true))})");
+        var seconds = new Table().Title("seconds per strategy (build + score, all models)").AddColumns("strategy", "runs", "s");
+        foreach (var (strategy, count, s) in report.SecondsPerStrategy())
+            seconds.AddRow(strategy, count.ToString(CultureInfo.InvariantCulture), s.ToString("F1", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(seconds);
         foreach (var note in report.Notes) AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
     }
 
-    private static string Shorten(string text) => text.Length <= 22 ? text : text[..21] + "…";
+    private static string Cell(long? bits) => bits is { } b ? Number(b) : "—";
+
+    private static string Ratio(double? ratio) => ratio is { } x ? x.ToString("G4", CultureInfo.InvariantCulture) + "×" : "—";
+
+    private static string Shorten(string text) => text.Length <= 28 ? text : text[..27] + "…";
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -5,6 +5,7 @@ using LLMML.Complexity.Evaluation;
 using LLMML.Complexity.Metrics;
 using LLMML.Complexity.Reporting;
 using LLMML.Complexity.Strategies;
+using LLMML.Foundation.Persistence;
 using LLMML.MLNet.Tasks;
 using Microsoft.ML;
 using Spectre.Console;
@@ -20,7 +21,8 @@ internal static class ComplexityCommand
     public static Command Create()
     {
         var models = new Option<string>("--models") { Description = "Checkpoint directories, comma-separated (named after the directory).", Required = true };
-        var task = new Option<string>("--task") { Description = "Task name (see `llmml tasks`).", Required = true };
+        var task = new Option<string>("--task") { Description = "Task name(s), comma-separated (see `llmml tasks`).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Write TASK.json, TASK.png per task and summary.md (C(δ) under both accountings, ratios, seconds per strategy) into this directory." };
         var strategies = new Option<string?>("--strategies") { Description = "Comma-separated subset of plain,prompt,icl,prequential,lora,eigenprune,full (default all)." };
         var targets = new Option<double[]>("--target") { Description = "Target score(s) δ for C(δ); repeat for several.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.25, 0.5, 0.75, 0.9] };
         var plot = new Option<string?>("--plot") { Description = "Write the score-against-log₂-bits plot to this PNG." };
@@ -43,46 +45,63 @@ internal static class ComplexityCommand
         var json = CommonOptions.Json();
         var command = new Command("complexity", "Task complexity: bits of the shortest program (prompt, examples, training data, adapter, weights) reaching each score, per model.")
         {
-            models, task, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, loraTargets, bits, prequentialRanks, validationRows, minutes, prompts, seed, threads, json,
+            models, task, output, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, loraTargets, bits, prequentialRanks, validationRows, minutes, prompts, seed, threads, json,
         };
         command.SetAction((parse, ct) =>
         {
-            CommonOptions.CheckOutputFile(parse.GetValue(plot), Split(parse.GetValue(models)!));
+            var modelDirectories = Split(parse.GetValue(models)!);
+            CommonOptions.CheckOutputFile(parse.GetValue(plot), modelDirectories);
+            CommonOptions.CheckOutputDirectory(parse.GetValue(output), modelDirectories);
             CommonOptions.ApplyThreads(parse, threads);
             var ml = new MLContext(seed: 0);
             var llm = ml.Llm();
-            var taskName = llm.Tasks.Get(parse.GetValue(task)!).Name;
-            var options = new ComplexityOptions
+            var taskNames = Split(parse.GetValue(task)!).Select(t => llm.Tasks.Get(t).Name).ToArray();
+            if (taskNames.Length == 0) throw new ArgumentException("Give at least one task.");
+            if (taskNames.Length > 1 && parse.GetValue(plot) is not null) throw new ArgumentException("--plot takes one task; use --out DIR for several.");
+            var reports = new List<ComplexityReport>();
+            foreach (var taskName in taskNames)
             {
-                TaskName = taskName,
-                Models = Split(parse.GetValue(models)!).Select(d => ComplexityModel.FromDirectory(d)).ToList(),
-                Strategies = Strategies(taskName, parse.GetValue(strategies), Ints(parse.GetValue(ranks)!), Ints(parse.GetValue(bits)!), Targets(parse.GetValue(loraTargets)!),
-                    Ints(parse.GetValue(prequentialRanks)!), parse.GetValue(prompts)),
-                ValidationRows = parse.GetValue(validationRows),
-                Metric = parse.GetValue(metric) switch
+                var options = new ComplexityOptions
                 {
-                    "exact-match" => new FirstWordExactMatch(),
-                    "closed-set" => new ClosedSetAccuracy(ml),
-                    var other => throw new ArgumentException($"Unknown metric '{other}'; use exact-match or closed-set."),
-                },
-                Targets = parse.GetValue(targets)!.ToList(),
-                Budget = new ComplexityBudget
+                    TaskName = taskName,
+                    Models = modelDirectories.Select(d => ComplexityModel.FromDirectory(d)).ToList(),
+                    Strategies = Strategies(taskName, parse.GetValue(strategies), Ints(parse.GetValue(ranks)!), Ints(parse.GetValue(bits)!), Targets(parse.GetValue(loraTargets)!),
+                        Ints(parse.GetValue(prequentialRanks)!), parse.GetValue(prompts)),
+                    ValidationRows = parse.GetValue(validationRows),
+                    Metric = parse.GetValue(metric) switch
+                    {
+                        "exact-match" => new FirstWordExactMatch(),
+                        "closed-set" => new ClosedSetAccuracy(ml),
+                        var other => throw new ArgumentException($"Unknown metric '{other}'; use exact-match or closed-set."),
+                    },
+                    Targets = parse.GetValue(targets)!.ToList(),
+                    Budget = new ComplexityBudget
+                    {
+                        TrainingSteps = parse.GetValue(steps), BatchSize = parse.GetValue(batchSize), MaxTrainingExamples = parse.GetValue(maxExamples),
+                        MaxInContextExamples = parse.GetValue(maxShots), MaxEpochs = parse.GetValue(epochs), TimeLimitPerRun = TimeSpan.FromMinutes(parse.GetValue(minutes)),
+                    },
+                    Seed = parse.GetValue(seed),
+                    CancellationToken = ct,
+                };
+                var asJson = parse.GetValue(json);
+                var report = ConsoleProgress.Run(asJson, progress =>
                 {
-                    TrainingSteps = parse.GetValue(steps), BatchSize = parse.GetValue(batchSize), MaxTrainingExamples = parse.GetValue(maxExamples),
-                    MaxInContextExamples = parse.GetValue(maxShots), MaxEpochs = parse.GetValue(epochs), TimeLimitPerRun = TimeSpan.FromMinutes(parse.GetValue(minutes)),
-                },
-                Seed = parse.GetValue(seed),
-                CancellationToken = ct,
-            };
-            var asJson = parse.GetValue(json);
-            var report = ConsoleProgress.Run(asJson, progress =>
-            {
-                options.Progress = progress;
-                return llm.Complexity(options).Evaluate(llm.Tasks.Load(taskName, TaskSplits.Train), llm.Tasks.Load(taskName, TaskSplits.Test, parse.GetValue(testLimit)));
-            });
-            if (parse.GetValue(plot) is { } path) report.SavePlot(path);
-            if (asJson) Console.WriteLine(report.ToJson());
-            else Print(report);
+                    options.Progress = progress;
+                    return llm.Complexity(options).Evaluate(llm.Tasks.Load(taskName, TaskSplits.Train), llm.Tasks.Load(taskName, TaskSplits.Test, parse.GetValue(testLimit)));
+                });
+                reports.Add(report);
+                if (parse.GetValue(plot) is { } path) report.SavePlot(path);
+                if (parse.GetValue(output) is { } directory)
+                {
+                    Directory.CreateDirectory(directory);
+                    AtomicFile.WriteAllText(Path.Combine(directory, taskName + ".json"), report.ToJson());
+                    report.SavePlot(Path.Combine(directory, taskName + ".png"));
+                    // Rewritten after every task, so an interrupted re-measurement keeps what it finished.
+                    AtomicFile.WriteAllText(Path.Combine(directory, "summary.md"), ComplexitySummary.Markdown(reports));
+                }
+                if (asJson) Console.WriteLine(report.ToJson());
+                else Print(report);
+            }
             return Task.FromResult(0);
         });
         return command;

@@ -22,6 +22,7 @@ internal static class ComplexityCommand
     {
         var models = new Option<string>("--models") { Description = "Checkpoint directories, comma-separated (named after the directory).", Required = true };
         var task = new Option<string>("--task") { Description = "Task name(s), comma-separated (see `llmml tasks`).", Required = true };
+        var payloads = new Option<string?>("--payloads") { Description = "Write the payload file of every frontier run, with the test prompts, into DIR/TASK/MODEL/ (run them with src/LLMML.Complexity/Programs/*.cs)." };
         var output = new Option<string?>("--out") { Description = "Write TASK.json, TASK.png per task and summary.md (C(δ) under both accountings, ratios, seconds per strategy) into this directory." };
         var strategies = new Option<string?>("--strategies") { Description = "Comma-separated subset of plain,prompt,icl,prequential,lora,eigenprune,full (default all)." };
         var targets = new Option<double[]>("--target") { Description = "Target score(s) δ for C(δ); repeat for several.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.25, 0.5, 0.75, 0.9] };
@@ -45,13 +46,14 @@ internal static class ComplexityCommand
         var json = CommonOptions.Json();
         var command = new Command("complexity", "Task complexity: bits of the shortest program (prompt, examples, training data, adapter, weights) reaching each score, per model.")
         {
-            models, task, output, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, loraTargets, bits, prequentialRanks, validationRows, minutes, prompts, seed, threads, json,
+            models, task, output, payloads, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, loraTargets, bits, prequentialRanks, validationRows, minutes, prompts, seed, threads, json,
         };
         command.SetAction((parse, ct) =>
         {
             var modelDirectories = Split(parse.GetValue(models)!);
             CommonOptions.CheckOutputFile(parse.GetValue(plot), modelDirectories);
             CommonOptions.CheckOutputDirectory(parse.GetValue(output), modelDirectories);
+            CommonOptions.CheckOutputDirectory(parse.GetValue(payloads), modelDirectories);
             CommonOptions.ApplyThreads(parse, threads);
             var ml = new MLContext(seed: 0);
             var llm = ml.Llm();
@@ -99,6 +101,8 @@ internal static class ComplexityCommand
                     // Rewritten after every task, so an interrupted re-measurement keeps what it finished.
                     AtomicFile.WriteAllText(Path.Combine(directory, "summary.md"), ComplexitySummary.Markdown(reports));
                 }
+                if (parse.GetValue(payloads) is { } payloadDirectory)
+                    WritePayloads(report, Path.Combine(payloadDirectory, taskName), llm.Tasks.Load(taskName, TaskSplits.Test, parse.GetValue(testLimit)));
                 if (asJson) Console.WriteLine(report.ToJson());
                 else Print(report);
             }
@@ -119,6 +123,28 @@ internal static class ComplexityCommand
         if (names is null) return all;
         return Split(names).Select(n => all.FirstOrDefault(s => s.Name == n)
             ?? throw new ArgumentException($"Unknown strategy '{n}'; known: {string.Join(", ", all.Select(s => s.Name))}.")).ToList();
+    }
+
+    /// <summary>
+    /// The frontier runs' payloads as files a skeptic can run the programs on: DIR/MODEL/STRATEGY CONFIGURATION.bin, and
+    /// DIR/inputs.txt with the test prompts (one per line, as the programs read them) and DIR/answers.txt.
+    /// </summary>
+    private static void WritePayloads(ComplexityReport report, string directory, Microsoft.ML.IDataView test)
+    {
+        var rows = TaskRows.Read(test, TaskDataViews.PromptColumn, TaskDataViews.AnswerColumn, "the test split");
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteAllText(Path.Combine(directory, "inputs.txt"), string.Concat(rows.Select(r => r.Prompt + "\n")));
+        AtomicFile.WriteAllText(Path.Combine(directory, "answers.txt"), string.Concat(rows.Select(r => r.Answer + "\n")));
+        foreach (var model in report.Models)
+        {
+            var folder = Path.Combine(directory, model);
+            Directory.CreateDirectory(folder);
+            foreach (var run in report.Frontier(model).Where(r => r.Payload is not null))
+            {
+                var name = string.Concat($"{run.Strategy} {run.Configuration}".Select(c => char.IsLetterOrDigit(c) || c is '=' or '.' or '-' ? c : '_'));
+                run.Payload!.Write(Path.Combine(folder, name + ".bin"));
+            }
+        }
     }
 
     private static LoraTargets[] Targets(string list) => Split(list).Select(s => s switch

@@ -80,6 +80,7 @@ public sealed class ComplexityEvaluator
             {
                 FixedCode = program.Length.FixedCode,
                 ProgramFile = program.Length.Code.Name,
+                Payload = program.Payload,
                 PaperFixedCodeBits = program.Length.PaperFixedCodeBits,
                 Selected = program.Selected,
                 Details = program.Details,

@@ -22,6 +22,9 @@ public sealed record ComplexityRun(
     /// <summary>The rendered inference code whose bytes <see cref="FixedCodeBits"/> counts ("" when not recorded).</summary>
     public string FixedCode { get; init; } = "";
 
+    /// <summary>The payload file's bits, so the run's program can be executed (not written to the JSON).</summary>
+    public Coding.CodedBits? Payload { get; init; }
+
     /// <summary>File name of the inference program ("lora.cs").</summary>
     public string ProgramFile { get; init; } = "";
 

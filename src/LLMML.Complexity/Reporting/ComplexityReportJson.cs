@@ -47,6 +47,9 @@ internal static class ComplexityReportJson
             ["models"] = models,
             ["ratios"] = ratios,
             ["secondsPerStrategy"] = new JsonObject(report.SecondsPerStrategy().Select(s => KeyValuePair.Create(s.Strategy, (JsonNode?)Math.Round(s.Seconds, 1)))),
+            // Each inference program's text once; runs name theirs ("program").
+            ["programs"] = new JsonObject(report.Runs.GroupBy(r => r.ProgramFile.Length > 0 ? r.ProgramFile : r.Strategy)
+                .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.First().FixedCode))),
             ["runs"] = new JsonArray(report.Runs.Select(Run).ToArray<JsonNode?>()),
             ["notes"] = new JsonArray(report.Notes.Select(n => (JsonNode?)n).ToArray()),
         };
@@ -63,7 +66,7 @@ internal static class ComplexityReportJson
             ["program"] = run.ProgramFile, ["fixedCodeBits"] = run.FixedCodeBits, ["payloadBits"] = run.PayloadBits, ["bits"] = run.Bits,
             ["paperBits"] = run.PaperBits, ["selected"] = run.Selected,
             ["idealPayloadBits"] = run.IdealPayloadBits is { } ideal ? Math.Round(ideal, 3) : null,
-            ["score"] = run.Score, ["seconds"] = Math.Round(run.Seconds, 3), ["details"] = details, ["fixedCode"] = run.FixedCode,
+            ["score"] = run.Score, ["seconds"] = Math.Round(run.Seconds, 3), ["details"] = details,
         };
     }
 

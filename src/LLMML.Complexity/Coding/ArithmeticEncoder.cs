@@ -8,11 +8,25 @@ namespace LLMML.Complexity.Coding;
 /// </summary>
 public sealed class ArithmeticEncoder
 {
-    private readonly BitWriter _bits = new();
+    private readonly BitWriter _bits;
     private ulong _low;
     private ulong _high = CoderGeometry.Top;
     private long _pending;
     private bool _finished;
+
+    public ArithmeticEncoder() => _bits = new BitWriter();
+
+    private ArithmeticEncoder(ArithmeticEncoder other)
+    {
+        _bits = other._bits.Clone();
+        (_low, _high, _pending, _finished, SymbolCount) = (other._low, other._high, other._pending, other._finished, other.SymbolCount);
+    }
+
+    /// <summary>
+    /// An independent copy of the encoder as it is now: codes that share a prefix (e.g. the same training data followed
+    /// by different epoch counts) are coded once up to the fork.
+    /// </summary>
+    public ArithmeticEncoder Fork() => new(this);
 
     /// <summary>Symbols coded so far.</summary>
     public long SymbolCount { get; private set; }

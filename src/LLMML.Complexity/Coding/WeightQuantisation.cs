@@ -44,6 +44,64 @@ public static class WeightQuantisation
     /// <summary>Largest integer level: 2^(b−1) − 1.</summary>
     public static int Levels(int bits) => (1 << (bits - 1)) - 1;
 
+    /// <summary>
+    /// Writes what <see cref="RoundTrip"/> keeps of <paramref name="weights"/> in exactly
+    /// <see cref="PayloadBits"/>(numel, 1, bits) bits: below 16 bits the half-precision scale, then each level q + (2^(b−1) − 1)
+    /// in b bits; 16 bits IEEE halves; 32 bits floats. Elements in row-major order.
+    /// </summary>
+    public static void Write(PayloadWriter writer, Tensor weights, int bits)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(weights);
+        Check(bits);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var flat = weights.detach().flatten().cpu();
+        switch (bits)
+        {
+            case 32:
+                foreach (var v in flat.to_type(ScalarType.Float32).data<float>()) writer.WriteBits(BitConverter.SingleToUInt32Bits(v), 32);
+                break;
+            case 16:
+                foreach (var v in flat.to_type(ScalarType.Float16).data<Half>()) writer.WriteBits(BitConverter.HalfToUInt16Bits(v), 16);
+                break;
+            default:
+                var scale = Scale(flat.abs().max().ToDouble(), bits);
+                writer.WriteBits(BitConverter.HalfToUInt16Bits((Half)scale), 16);
+                var levels = Levels(bits);
+                var q = scale == 0 ? zeros_like(flat, ScalarType.Float32) : (flat.to_type(ScalarType.Float32) / scale).round().clamp(-levels, levels);
+                foreach (var v in q.data<float>()) writer.WriteBits((ulong)((int)v + levels), bits);
+                break;
+        }
+    }
+
+    /// <summary>Reads <see cref="Write"/>'s values into <paramref name="target"/> (in place, no gradient; same shape as written).</summary>
+    public static void Read(PayloadReader reader, Tensor target, int bits)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(target);
+        Check(bits);
+        var n = (int)target.numel();
+        var values = new float[n];
+        switch (bits)
+        {
+            case 32:
+                for (var i = 0; i < n; i++) values[i] = BitConverter.UInt32BitsToSingle((uint)reader.ReadBits(32));
+                break;
+            case 16:
+                for (var i = 0; i < n; i++) values[i] = (float)BitConverter.UInt16BitsToHalf((ushort)reader.ReadBits(16));
+                break;
+            default:
+                var scale = (float)BitConverter.UInt16BitsToHalf((ushort)reader.ReadBits(16));
+                var levels = Levels(bits);
+                for (var i = 0; i < n; i++) values[i] = ((int)reader.ReadBits(bits) - levels) * scale;
+                break;
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        target.copy_(tensor(values, target.shape, device: target.device).to_type(target.dtype));
+    }
+
     private static Tensor Integer(Tensor weights, int bits)
     {
         var scale = Scale(weights.abs().max().ToDouble(), bits);

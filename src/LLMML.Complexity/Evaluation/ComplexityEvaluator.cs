@@ -30,7 +30,11 @@ public sealed class ComplexityEvaluator
     /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
     public ComplexityReport Evaluate(IDataView train, IDataView test)
     {
-        var trainSet = EvaluationSets.Read(train, _options, "train");
+        var trainAll = EvaluationSets.Read(train, _options, "train");
+        // The validation rows come off the end of the training split: no strategy trains on them or shows them.
+        var validationCount = _options.ValidationSize(trainAll.Count);
+        var trainSet = trainAll with { Examples = trainAll.Examples.Take(trainAll.Count - validationCount).ToArray() };
+        var validationSet = trainAll with { Examples = trainAll.Examples.Skip(trainAll.Count - validationCount).ToArray() };
         var testSet = EvaluationSets.Read(test, _options, "test");
         var strategies = _options.Strategies ?? ComplexityOptions.DefaultStrategies(_options.TaskName);
         var cancellation = _options.CancellationToken;
@@ -43,7 +47,9 @@ public sealed class ComplexityEvaluator
             try
             {
                 TaskEncodability.Check(spec.Name, model, trainSet, testSet);
-                var context = new StrategyContext(spec.Name, model, trainSet.Examples, testSet.Examples, _options.Budget, _options.Seed, _options.Progress, cancellation);
+                Func<LLMML.LanguageModels.Generation.LanguageModel, double>? validate = validationCount == 0 ? null
+                    : m => _options.Metric.Score(m, "", validationSet, null, spec.Name + " · validation", cancellation);
+                var context = new StrategyContext(spec.Name, model, trainSet.Examples, testSet.Examples, _options.Budget, _options.Seed, _options.Progress, cancellation, validate);
                 foreach (var strategy in strategies)
                     runs.AddRange(Run(strategy, context, testSet));
                 notes.AddRange(context.Notes);
@@ -67,10 +73,16 @@ public sealed class ComplexityEvaluator
             if (!programs.MoveNext()) break;
             var program = programs.Current;
             var score = _options.Metric.Score(program.Model, program.PromptPrefix, test, _options.Progress, context.Stage("score"), context.CancellationToken);
+            if (program.Payload.BitLength != program.Length.PayloadBits)
+                throw new InvalidOperationException($"Strategy '{strategy.Name}' {program.Configuration}: its payload has {program.Payload.BitLength} bits but its length counts {program.Length.PayloadBits}.");
             runs.Add(new ComplexityRun(context.ModelName, strategy.Name, program.Configuration, program.Length.FixedCodeBits,
                 program.Length.PayloadBits, score, clock.Elapsed.TotalSeconds, program.Length.IdealPayloadBits)
             {
                 FixedCode = program.Length.FixedCode,
+                ProgramFile = program.Length.Code.Name,
+                Payload = program.Payload,
+                PaperFixedCodeBits = program.Length.PaperFixedCodeBits,
+                Selected = program.Selected,
                 Details = program.Details,
             });
         }

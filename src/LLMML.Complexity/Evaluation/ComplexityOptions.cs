@@ -31,6 +31,16 @@ public sealed class ComplexityOptions
 
     public ComplexityBudget Budget { get; set; } = new();
 
+    /// <summary>
+    /// Rows taken off the end of the training split as the validation split that strategies choose on (the prequential
+    /// epoch); null = 10% of the split, at most 200; 0 = none (then the last epoch is taken).
+    /// </summary>
+    public int? ValidationRows { get; set; }
+
+    /// <summary>The validation rows for a training split of <paramref name="trainCount"/> rows.</summary>
+    public int ValidationSize(int trainCount) =>
+        Math.Min(ValidationRows ?? Math.Min(200, trainCount / 10), Math.Max(0, trainCount - 1));
+
     /// <summary>Seed of training runs and adapter initialisation.</summary>
     public long Seed { get; set; } = 42;
 
@@ -75,6 +85,7 @@ public sealed class ComplexityOptions
         foreach (var target in Targets)
             if (!(target >= Metric.Minimum && target <= Metric.Maximum))
                 throw new ArgumentOutOfRangeException(nameof(Targets), $"Target δ = {target} is outside the range [{Metric.Minimum}, {Metric.Maximum}] of the metric '{Metric.Name}'.");
+        if (ValidationRows < 0) throw new ArgumentOutOfRangeException(nameof(ValidationRows), "ValidationRows must not be negative.");
         ArgumentNullException.ThrowIfNull(Budget);
         Budget.Validate();
     }

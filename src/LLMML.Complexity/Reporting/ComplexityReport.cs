@@ -39,26 +39,36 @@ public sealed class ComplexityReport
     /// <summary>Configurations skipped and why.</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    /// <summary>The model's Pareto frontier (see <see cref="ParetoFrontier"/>).</summary>
-    public IReadOnlyList<ComplexityRun> Frontier(string model) => ParetoFrontier.Of(RunsOf(model));
+    /// <summary>
+    /// The model's Pareto frontier (see <see cref="ParetoFrontier"/>) under <paramref name="accounting"/>, over the runs
+    /// the strategies selected on their validation split — or, with <paramref name="chosenOnTest"/>, over every
+    /// alternative too, which is what choosing on the test split (as the paper's notebooks do) would give.
+    /// </summary>
+    public IReadOnlyList<ComplexityRun> Frontier(string model, Accounting accounting = Accounting.Ours, bool chosenOnTest = false) =>
+        ParetoFrontier.Of(RunsOf(model).Where(r => chosenOnTest || r.Selected), accounting);
 
     /// <summary>C(δ) of the model in bits, or null when no run reached <paramref name="target"/>.</summary>
-    public long? Complexity(string model, double target) => ParetoFrontier.Complexity(Frontier(model), target);
+    public long? Complexity(string model, double target, Accounting accounting = Accounting.Ours, bool chosenOnTest = false) =>
+        ParetoFrontier.Complexity(Frontier(model, accounting, chosenOnTest), target, accounting);
 
     /// <summary>C_a(δ) / C_b(δ), or null when either model did not reach δ.</summary>
-    public double? Ratio(string modelA, string modelB, double target) =>
-        Complexity(modelA, target) is { } a && Complexity(modelB, target) is { } b ? (double)a / b : null;
+    public double? Ratio(string modelA, string modelB, double target, Accounting accounting = Accounting.Ours, bool chosenOnTest = false) =>
+        Complexity(modelA, target, accounting, chosenOnTest) is { } a && Complexity(modelB, target, accounting, chosenOnTest) is { } b ? (double)a / b : null;
+
+    /// <summary>Seconds the runs of each strategy took (building + scoring), summed over models, in first-run order.</summary>
+    public IReadOnlyList<(string Strategy, int Runs, double Seconds)> SecondsPerStrategy() =>
+        Runs.GroupBy(r => r.Strategy).Select(g => (g.Key, g.Count(), g.Sum(r => r.Seconds))).ToArray();
 
     /// <summary>The best score the model reached with any run.</summary>
     public double BestScore(string model) => RunsOf(model).Select(r => r.Score).DefaultIfEmpty(double.NaN).Max();
 
     /// <summary>
-    /// One row per run: model, strategy, configuration, fixed_code_bits, payload_bits, bits, log2_bits, score, seconds,
-    /// ideal_payload_bits (NaN when not coded), on_frontier.
+    /// One row per run: model, strategy, configuration, fixed_code_bits, payload_bits, bits, paper_bits, log2_bits, score,
+    /// seconds, ideal_payload_bits (NaN when not coded), selected, on_frontier.
     /// </summary>
     public DataFrame ToDataFrame()
     {
-        var frontier = Models.SelectMany(Frontier).ToHashSet();
+        var frontier = Models.SelectMany(m => Frontier(m)).ToHashSet();
         return new DataFrame(
             new StringDataFrameColumn("model", Runs.Select(r => r.Model)),
             new StringDataFrameColumn("strategy", Runs.Select(r => r.Strategy)),
@@ -66,10 +76,12 @@ public sealed class ComplexityReport
             new Int64DataFrameColumn("fixed_code_bits", Runs.Select(r => r.FixedCodeBits)),
             new Int64DataFrameColumn("payload_bits", Runs.Select(r => r.PayloadBits)),
             new Int64DataFrameColumn("bits", Runs.Select(r => r.Bits)),
+            new Int64DataFrameColumn("paper_bits", Runs.Select(r => r.PaperBits)),
             new DoubleDataFrameColumn("log2_bits", Runs.Select(r => r.Log2Bits)),
             new DoubleDataFrameColumn("score", Runs.Select(r => r.Score)),
             new DoubleDataFrameColumn("seconds", Runs.Select(r => r.Seconds)),
             new DoubleDataFrameColumn("ideal_payload_bits", Runs.Select(r => r.IdealPayloadBits ?? double.NaN)),
+            new BooleanDataFrameColumn("selected", Runs.Select(r => r.Selected)),
             new BooleanDataFrameColumn("on_frontier", Runs.Select(frontier.Contains)));
     }
 

@@ -12,13 +12,19 @@ internal static class ComplexityReportJson
         var models = new JsonArray();
         foreach (var model in report.Models)
         {
-            var complexity = new JsonObject();
-            foreach (var target in report.Targets) complexity[Key(target)] = report.Complexity(model, target);
+            JsonObject Complexity(Accounting accounting, bool chosenOnTest)
+            {
+                var result = new JsonObject();
+                foreach (var target in report.Targets) result[Key(target)] = report.Complexity(model, target, accounting, chosenOnTest);
+                return result;
+            }
             models.Add(new JsonObject
             {
                 ["name"] = model,
                 ["bestScore"] = Finite(report.BestScore(model)),
-                ["complexity"] = complexity,
+                ["complexity"] = Complexity(Accounting.Ours, false),
+                ["complexityPaperScripts"] = Complexity(Accounting.Paper, false),
+                ["complexityChosenOnTest"] = Complexity(Accounting.Ours, true),
                 ["frontier"] = new JsonArray(report.Frontier(model).Select(Run).ToArray<JsonNode?>()),
             });
         }
@@ -30,6 +36,8 @@ internal static class ComplexityReportJson
                     {
                         ["numerator"] = report.Models[i], ["denominator"] = report.Models[j], ["target"] = target,
                         ["ratio"] = report.Ratio(report.Models[i], report.Models[j], target),
+                        ["ratioPaperScripts"] = report.Ratio(report.Models[i], report.Models[j], target, Accounting.Paper),
+                        ["ratioChosenOnTest"] = report.Ratio(report.Models[i], report.Models[j], target, Accounting.Ours, true),
                     });
         var root = new JsonObject
         {
@@ -38,6 +46,10 @@ internal static class ComplexityReportJson
             ["targets"] = new JsonArray(report.Targets.Select(t => (JsonNode?)t).ToArray()),
             ["models"] = models,
             ["ratios"] = ratios,
+            ["secondsPerStrategy"] = new JsonObject(report.SecondsPerStrategy().Select(s => KeyValuePair.Create(s.Strategy, (JsonNode?)Math.Round(s.Seconds, 1)))),
+            // Each inference program's text once; runs name theirs ("program").
+            ["programs"] = new JsonObject(report.Runs.GroupBy(r => r.ProgramFile.Length > 0 ? r.ProgramFile : r.Strategy)
+                .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.First().FixedCode))),
             ["runs"] = new JsonArray(report.Runs.Select(Run).ToArray<JsonNode?>()),
             ["notes"] = new JsonArray(report.Notes.Select(n => (JsonNode?)n).ToArray()),
         };
@@ -51,9 +63,10 @@ internal static class ComplexityReportJson
         return new JsonObject
         {
             ["model"] = run.Model, ["strategy"] = run.Strategy, ["configuration"] = run.Configuration,
-            ["fixedCodeBits"] = run.FixedCodeBits, ["payloadBits"] = run.PayloadBits, ["bits"] = run.Bits,
+            ["program"] = run.ProgramFile, ["fixedCodeBits"] = run.FixedCodeBits, ["payloadBits"] = run.PayloadBits, ["bits"] = run.Bits,
+            ["paperBits"] = run.PaperBits, ["selected"] = run.Selected,
             ["idealPayloadBits"] = run.IdealPayloadBits is { } ideal ? Math.Round(ideal, 3) : null,
-            ["score"] = run.Score, ["seconds"] = Math.Round(run.Seconds, 3), ["details"] = details, ["fixedCode"] = run.FixedCode,
+            ["score"] = run.Score, ["seconds"] = Math.Round(run.Seconds, 3), ["details"] = details,
         };
     }
 

@@ -22,6 +22,34 @@ public sealed record ComplexityRun(
     /// <summary>The rendered inference code whose bytes <see cref="FixedCodeBits"/> counts ("" when not recorded).</summary>
     public string FixedCode { get; init; } = "";
 
+    /// <summary>The payload file's bits, so the run's program can be executed (not written to the JSON).</summary>
+    public Coding.CodedBits? Payload { get; init; }
+
+    /// <summary>File name of the inference program ("lora.cs").</summary>
+    public string ProgramFile { get; init; } = "";
+
+    /// <summary>8 × the paper's script bytes for this kind of program (tvergara/sah), or 8 × ours where it has none.</summary>
+    public long PaperFixedCodeBits { get; init; } = FixedCodeBits;
+
+    /// <summary>The length with the paper's script sizes: <see cref="PaperFixedCodeBits"/> + payload.</summary>
+    public long PaperBits => PaperFixedCodeBits + PayloadBits;
+
+    /// <summary>Length under <paramref name="accounting"/>.</summary>
+    public long BitsUnder(Accounting accounting) => accounting == Accounting.Paper ? PaperBits : Bits;
+
+    /// <summary>False for an alternative the strategy's validation split did not choose; only chosen-on-test frontiers use it.</summary>
+    public bool Selected { get; init; } = true;
+
     /// <summary>Numbers the strategy reported (steps, final loss, parameters, coded tokens).</summary>
     public IReadOnlyDictionary<string, double> Details { get; init; } = new Dictionary<string, double>();
+}
+
+/// <summary>How a program's fixed code is counted.</summary>
+public enum Accounting
+{
+    /// <summary>The bytes of our inference program, as stored and run.</summary>
+    Ours,
+
+    /// <summary>The authors' script sizes for the same kind of program (369 / 463 / 713 / 354 / 1,047 bytes).</summary>
+    Paper,
 }

@@ -7,12 +7,12 @@ namespace LLMML.Complexity.Reporting;
 /// </summary>
 public static class ParetoFrontier
 {
-    public static IReadOnlyList<ComplexityRun> Of(IEnumerable<ComplexityRun> runs)
+    public static IReadOnlyList<ComplexityRun> Of(IEnumerable<ComplexityRun> runs, Accounting accounting = Accounting.Ours)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var frontier = new List<ComplexityRun>();
         var best = double.NegativeInfinity;
-        foreach (var run in runs.OrderBy(r => r.Bits).ThenByDescending(r => r.Score))
+        foreach (var run in runs.OrderBy(r => r.BitsUnder(accounting)).ThenByDescending(r => r.Score))
         {
             if (run.Score <= best) continue;
             frontier.Add(run);
@@ -22,9 +22,9 @@ public static class ParetoFrontier
     }
 
     /// <summary>C(δ): bits of the shortest run in <paramref name="frontier"/> with score ≥ <paramref name="target"/>, or null when none reaches it.</summary>
-    public static long? Complexity(IEnumerable<ComplexityRun> frontier, double target)
+    public static long? Complexity(IEnumerable<ComplexityRun> frontier, double target, Accounting accounting = Accounting.Ours)
     {
         ArgumentNullException.ThrowIfNull(frontier);
-        return frontier.Where(r => r.Score >= target).Select(r => (long?)r.Bits).Min();
+        return frontier.Where(r => r.Score >= target).Select(r => (long?)r.BitsUnder(accounting)).Min();
     }
 }

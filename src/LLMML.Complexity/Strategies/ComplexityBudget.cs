@@ -13,10 +13,10 @@ public sealed class ComplexityBudget
     public int MaxTrainingExamples { get; set; } = 1024;
 
     /// <summary>
-    /// Most passes over the N examples of a prequential run: it trains max(first epoch, min(TrainingSteps, MaxEpochs ×
-    /// first epoch)) steps, so small N are not trained for hundreds of steps on the same few examples. Default 5.
+    /// Most epochs of a prequential run (the paper's: 3): it trains E = max(1, min(MaxEpochs, ⌊TrainingSteps / first
+    /// epoch⌋)) epochs, and the model after each is a program. Default 3.
     /// </summary>
-    public int MaxEpochs { get; set; } = 5;
+    public int MaxEpochs { get; set; } = 3;
 
     /// <summary>Most in-context examples tried (k = 0, 1, 2, 4, … up to this, while they fit the context). Default 64.</summary>
     public int MaxInContextExamples { get; set; } = 64;

@@ -12,13 +12,16 @@ namespace LLMML.Complexity.Strategies;
 /// eigenpruning removes, scored once on the first training examples, sent as their subset code — ⌈log₂ C(n, k)⌉ bits
 /// (<see cref="SubsetCode"/>). With mean ablation the program also needs the bias shifts the removed directions' means
 /// fold in, sent in half precision (16 bits per bias entry of every projection that lost a value); zero ablation needs
-/// nothing more. Like LoRA, the program carries the result, not the training data (Programs/eigenprune-mask.txt).
+/// nothing more. Payload: γ(k + 1), the ablation bit, one bit per <see cref="WeightKind"/> decomposed, the subset code
+/// (singular values numbered layer, kind, head, index), then the bias shifts; Programs/eigenprune.cs reads it,
+/// decomposes the same matrices and removes the same values. Like LoRA, the program carries the result, not the
+/// training data.
 /// </summary>
 public sealed class EigenpruneMaskStrategy : IComplexityStrategy
 {
     public const string StrategyName = "eigenprune";
 
-    private static readonly FixedInferenceCode Code = FixedInferenceCode.BuiltIn("eigenprune-mask");
+    private static readonly FixedInferenceCode Code = FixedInferenceCode.BuiltIn("eigenprune");
 
     /// <param name="fractions">Shares of the singular values removed; default 0.01, 0.02, 0.05, 0.1, 0.2.</param>
     /// <param name="ablations">Default zero and mean.</param>
@@ -46,12 +49,12 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
         ArgumentNullException.ThrowIfNull(context);
         StrategyTraining.ThrowIfCallerCancelled(context);
         var model = context.Model;
-        var kinds = Matrices ?? Enum.GetValues<WeightKind>().Where(k => ModelWeights.Has(model.Config, k)).ToArray();
+        // Enum order: the program reads one bit per kind in that order and decomposes layer by layer, kind by kind.
+        var kinds = (Matrices ?? Enum.GetValues<WeightKind>().Where(k => ModelWeights.Has(model.Config, k))).Distinct().Order().ToArray();
         var examples = context.TrainTokens.Take(context.Budget.MaxTrainingExamples).ToArray();
         var settings = new EigenpruneSettings { Matrices = kinds, BatchSize = context.Budget.BatchSize, Seed = (int)context.Seed, Progress = context.Progress };
         using var scores = Eigenpruner.Score(model, examples, settings, context.CancellationToken);
-        var positions = Positions(scores);
-        var matrixNames = string.Join(",", kinds.Select(MatrixKinds.NameOf));
+        var positions = Positions(scores, model.Config.NumLayers, kinds);
         foreach (var ablation in Ablations)
             foreach (var fraction in Fractions)
             {
@@ -61,12 +64,24 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
                 {
                     var report = scores.Prune(pruned, ablation, fraction);
                     var subset = report.Pruned.Select(p => positions[p.Id]).ToArray();
-                    var maskBits = SubsetCode.Encode(scores.Count, subset).BitLength;
-                    var biasBits = ablation == Ablation.Mean ? SendBiasesInHalfPrecision(model, pruned, report.Pruned.Select(p => p.Id.Projection).Distinct()) : 0;
-                    var code = Code.Render(("n", scores.Count), ("k", subset.Length), ("matrices", matrixNames), ("per_head", settings.PerHead ? "True" : "False"),
-                        ("bias", ablation == Ablation.Mean ? ", bias=halves(bits)" : ""));
-                    yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(code, maskBits + biasBits), pruned)
+                    var payload = new PayloadWriter();
+                    payload.WriteGamma(subset.Length + 1);
+                    payload.WriteBit(ablation == Ablation.Mean);
+                    foreach (var kind in Enum.GetValues<WeightKind>()) payload.WriteBit(kinds.Contains(kind));
+                    var mask = SubsetCode.Encode(scores.Count, subset);
+                    payload.WriteCode(mask);
+                    var maskBits = mask.BitLength;
+                    var before = payload.BitLength;
+                    if (ablation == Ablation.Mean)
                     {
+                        var edited = report.Pruned.Select(p => p.Id.Projection).ToHashSet();
+                        SendBiasesInHalfPrecision(model, pruned, positions.Keys.Select(p => p.Projection).Distinct().Where(edited.Contains), payload);
+                    }
+                    var biasBits = payload.BitLength - before;
+                    var code = payload.ToCodedBits();
+                    yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(Code, code.BitLength), pruned)
+                    {
+                        Payload = code,
                         Details = new Dictionary<string, double>
                         {
                             ["pruned"] = subset.Length,
@@ -85,33 +100,37 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
             }
     }
 
-    /// <summary>Each singular value's position in the order the subset code numbers them: projection, head, index.</summary>
-    private static Dictionary<SingularValueId, int> Positions(SingularValueScores scores)
+    /// <summary>Each singular value's position in the order the subset code numbers them: layer, kind, head, index (insertion-ordered).</summary>
+    private static Dictionary<SingularValueId, int> Positions(SingularValueScores scores, long layers, IReadOnlyList<WeightKind> kinds)
     {
+        var byId = scores.Attribution.Projections.ToDictionary(p => p.Projection);
         var positions = new Dictionary<SingularValueId, int>();
-        foreach (var p in scores.Attribution.Projections)
-            for (var h = 0; h < p.Scores.Length; h++)
-                for (var i = 0; i < p.Scores[h].Length; i++)
-                    positions[p.IdOf(h, i)] = positions.Count;
+        for (var layer = 0; layer < layers; layer++)
+            foreach (var kind in kinds)
+            {
+                var p = byId[new ProjectionId(layer, kind)];
+                for (var h = 0; h < p.Scores.Length; h++)
+                    for (var i = 0; i < p.Scores[h].Length; i++)
+                        positions[p.IdOf(h, i)] = positions.Count;
+            }
+        if (positions.Count != scores.Count) throw new InvalidOperationException($"The scores cover {scores.Count} singular values, but layers × kinds hold {positions.Count}.");
         return positions;
     }
 
     /// <summary>
-    /// Rounds each edited projection's bias shift (b' − b) to half precision, as the program receives it, and returns
-    /// its bits: 16 per bias entry.
+    /// Writes each edited projection's bias shift (b' − b) in half precision, in the program's order, and gives the
+    /// pruned model the rounded shift the program will add: 16 bits per bias entry.
     /// </summary>
-    private static long SendBiasesInHalfPrecision(LLMML.LanguageModels.Generation.LanguageModel original, LLMML.LanguageModels.Generation.LanguageModel pruned, IEnumerable<ProjectionId> projections)
+    private static void SendBiasesInHalfPrecision(LLMML.LanguageModels.Generation.LanguageModel original, LLMML.LanguageModels.Generation.LanguageModel pruned, IEnumerable<ProjectionId> projections, PayloadWriter payload)
     {
-        long entries = 0;
         foreach (var id in projections)
         {
             using var scope = NewDisposeScope();
             using var before = ModelWeights.Get(original.Model, id.Layer, id.Kind);
             using var after = ModelWeights.Get(pruned.Model, id.Layer, id.Kind);
-            var shift = WeightQuantisation.RoundTrip(after.Bias! - before.Bias!, 16);
-            ModelWeights.Set(pruned.Model, id.Layer, id.Kind, null, after.Weight, before.Bias! + shift);
-            entries += shift.numel();
+            var shift = after.Bias! - before.Bias!;
+            WeightQuantisation.Write(payload, shift, 16);
+            ModelWeights.Set(pruned.Model, id.Layer, id.Kind, null, after.Weight, before.Bias! + WeightQuantisation.RoundTrip(shift, 16));
         }
-        return WeightQuantisation.PayloadBits(entries, 0, 16);
     }
 }

@@ -1,54 +1,47 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text.RegularExpressions;
+using System.Text;
 
 namespace LLMML.Complexity.Strategies;
 
 /// <summary>
-/// The text of a strategy's decoding program, with <c>{name}</c> placeholders for its configuration. The built-in ones
-/// are embedded resources (src/LLMML.Complexity/Programs/*.txt, shown in docs/complexity.md): minimal Python-style
-/// programs over a runtime that comes with the model for free (the model M, greedy first-word decoding, this library's
-/// arithmetic decoder, an AdamW step, LoRA). A user strategy passes its own text.
+/// A strategy's inference program: a real C# file (top-level statements) that loads the model (args[0]), reads the
+/// payload file (args[1]) and prints one answer per line for the prompts of the inputs file (args[2]). It may use the
+/// public LLMML API and .NET, which come for free like the model, but no complexity strategy or evaluator code. The
+/// built-in ones are src/LLMML.Complexity/Programs/*.cs, embedded byte for byte; their length is those bytes.
+/// Everything a configuration changes (rank, bit width, epochs, learning rate, …) travels in the payload.
 /// </summary>
-public sealed partial class FixedInferenceCode
+public sealed class FixedInferenceCode
 {
-    public FixedInferenceCode(string template)
+    /// <param name="name">File name, e.g. "lora.cs".</param>
+    /// <param name="text">The program's source, exactly as run.</param>
+    public FixedInferenceCode(string name, string text)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(template);
-        Template = template;
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        Name = name;
+        Text = text;
     }
 
-    /// <summary>The program text with placeholders.</summary>
-    public string Template { get; }
+    /// <summary>The built-in programs: plain, prefix (hand-written prompts and in-context examples), prequential, lora, eigenprune, full.</summary>
+    public static IReadOnlyList<string> BuiltInNames { get; } = ["plain", "prefix", "prequential", "lora", "eigenprune", "full"];
 
-    /// <summary>A built-in program: plain-prompt, coded-prefix, prequential, lora, full-fine-tune.</summary>
+    /// <summary>File name.</summary>
+    public string Name { get; }
+
+    /// <summary>The source text.</summary>
+    public string Text { get; }
+
+    /// <summary>UTF-8 bytes of <see cref="Text"/>: the length of the code, as stored and as run.</summary>
+    public int Bytes => Encoding.UTF8.GetByteCount(Text);
+
+    /// <summary>A built-in program (<see cref="BuiltInNames"/>), byte for byte as stored in the repository.</summary>
     public static FixedInferenceCode BuiltIn(string name)
     {
-        var resource = $"LLMML.Complexity.Programs.{name}.txt";
+        var resource = $"LLMML.Complexity.Programs.{name}.cs";
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
-            ?? throw new ArgumentException($"There is no built-in inference program '{name}'.", nameof(name));
-        using var reader = new StreamReader(stream);
-        return new FixedInferenceCode(reader.ReadToEnd().ReplaceLineEndings("\n"));
+            ?? throw new ArgumentException($"There is no built-in inference program '{name}'; known: {string.Join(", ", BuiltInNames)}.", nameof(name));
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return new FixedInferenceCode(name + ".cs", new UTF8Encoding(false, true).GetString(bytes.ToArray()));
     }
-
-    /// <summary>The text with every placeholder replaced (numbers in invariant culture).</summary>
-    /// <exception cref="ArgumentException">A placeholder has no value, or a value names no placeholder.</exception>
-    public string Render(params (string Name, object Value)[] parameters)
-    {
-        var values = parameters.ToDictionary(p => p.Name, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "", StringComparer.Ordinal);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        var text = Placeholder().Replace(Template, m =>
-        {
-            var name = m.Groups[1].Value;
-            if (!values.TryGetValue(name, out var value)) throw new ArgumentException($"The inference program needs a value for {{{name}}}.", nameof(parameters));
-            used.Add(name);
-            return value;
-        });
-        var unused = values.Keys.FirstOrDefault(k => !used.Contains(k));
-        if (unused is not null) throw new ArgumentException($"The inference program has no placeholder {{{unused}}}.", nameof(parameters));
-        return text;
-    }
-
-    [GeneratedRegex(@"\{([a-z_]+)\}")]
-    private static partial Regex Placeholder();
 }

@@ -1,3 +1,4 @@
+using LLMML.Complexity.Coding;
 using LLMML.LanguageModels.Answers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,13 +7,13 @@ namespace LLMML.Complexity.Strategies;
 
 /// <summary>
 /// The reference point: fine-tune every parameter on the training split and send all of them in half precision
-/// (16 × parameters bits, Programs/full-fine-tune.txt); the half-precision model is the one evaluated.
+/// (16 × parameters bits, every parameter in order; Programs/full.cs reads them); the half-precision model is the one evaluated.
 /// </summary>
 public sealed class FullFineTuneStrategy : IComplexityStrategy
 {
     public const string StrategyName = "full";
 
-    private static readonly FixedInferenceCode Code = FixedInferenceCode.BuiltIn("full-fine-tune");
+    private static readonly FixedInferenceCode Code = FixedInferenceCode.BuiltIn("full");
 
     public FullFineTuneStrategy(double learningRate = 3e-4)
     {
@@ -36,15 +37,19 @@ public sealed class FullFineTuneStrategy : IComplexityStrategy
             var options = StrategyTraining.Options(context, Name, context.Budget.TrainingSteps, LearningRate);
             var result = AnswerFineTuning.Train(model, context.TrainTokens, options, context.Budget.BatchSize, progress: context.Progress, cancellationToken: budget.Token);
             StrategyTraining.ThrowIfCallerCancelled(context);
+            var payload = new PayloadWriter();
             using (no_grad())
                 foreach (var p in model.Model.parameters())
                 {
                     using var scope = NewDisposeScope();
-                    p.copy_(p.to_type(ScalarType.Float16).to_type(p.dtype));
+                    WeightQuantisation.Write(payload, p, 16);
+                    p.copy_(WeightQuantisation.RoundTrip(p, 16));
                 }
             var parameters = model.Model.ParameterCount;
-            yield return new ComplexityProgram($"steps={result.StepsCompleted}", new ProgramLength(Code.Render(), 16 * parameters), model)
+            var bits = payload.ToCodedBits();
+            yield return new ComplexityProgram($"steps={result.StepsCompleted}", new ProgramLength(Code, bits.BitLength), model)
             {
+                Payload = bits,
                 Details = new Dictionary<string, double>
                 {
                     ["parameters"] = parameters,

@@ -1,17 +1,27 @@
 using LLMML.Complexity.Coding;
+using LLMML.LanguageModels.Adapters;
 using LLMML.LanguageModels.Answers;
 using LLMML.LanguageModels.Generation;
 using LLMML.LanguageModels.Training;
 using LLMML.MLNet.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace LLMML.Complexity.Strategies;
 
 /// <summary>
-/// Train the whole model on the first N training examples (N = 8, 16, … doubling) and pay for the data with its
-/// prequential code: the first epoch goes through the examples in order, batch by batch, and each batch is
-/// arithmetic-coded under the model as it is just before training on it, in a window as wide as the longest row (Programs/prequential.txt decodes and trains
-/// in the same order). Later steps re-sample the decoded examples and cost nothing more.
+/// Train on the first N examples (N = 8, 16, … doubling) — the whole model, or a LoRA adapter of rank r on every
+/// projection (the paper's setting, r = 8) — and pay for the data with its prequential code: the first epoch goes
+/// through the examples in order, batch by batch, and each batch is arithmetic-coded under the model as it is just
+/// before training on it. Training runs E epochs on one schedule; the model after every epoch is a program (same data,
+/// its epoch count in the last few bits), and the epoch the validation split scores best is the one selected —
+/// never the test split. Programs/prequential.cs decodes and trains in the same order.
 /// </summary>
+/// <remarks>
+/// Payload (one arithmetic-coded stream, integers as γ codes of fair bits): N, batch, total steps T, seed + 1,
+/// rank + 1 (1 = whole model), coding window, learning rate as m·10^−e (m, e), the first epoch's rows, then the
+/// steps to stop after (e × batches per epoch).
+/// </remarks>
 public sealed class PrequentialTrainingStrategy : IComplexityStrategy
 {
     public const string StrategyName = "prequential";
@@ -19,116 +29,138 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
     private static readonly FixedInferenceCode Code = FixedInferenceCode.BuiltIn("prequential");
 
     /// <param name="sizes">The N to try; default 8, 16, … up to the budget's MaxTrainingExamples.</param>
-    /// <param name="learningRate">AdamW peak learning rate.</param>
-    public PrequentialTrainingStrategy(IEnumerable<int>? sizes = null, double learningRate = 3e-4)
+    /// <param name="learningRate">AdamW peak learning rate of whole-model training (m·10^−e with an integer m).</param>
+    /// <param name="loraRanks">What is trained: 0 = the whole model, r &gt; 0 = a rank-r LoRA on every projection. Default 0 and 8.</param>
+    /// <param name="loraLearningRate">Peak learning rate of LoRA training.</param>
+    public PrequentialTrainingStrategy(IEnumerable<int>? sizes = null, double learningRate = 3e-4, IEnumerable<int>? loraRanks = null, double loraLearningRate = 1e-3)
     {
         Sizes = sizes?.ToArray();
         if (Sizes is not null && Sizes.Any(n => n < 1)) throw new ArgumentOutOfRangeException(nameof(sizes), "Training set sizes must be at least 1.");
-        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be positive.");
-        LearningRate = learningRate;
+        LoraRanks = loraRanks?.Distinct().ToArray() ?? [0, 8];
+        if (LoraRanks.Count == 0 || LoraRanks.Any(r => r < 0)) throw new ArgumentOutOfRangeException(nameof(loraRanks), "Give at least one rank (0 = the whole model), none negative.");
+        LearningRate = Decimal(learningRate, nameof(learningRate));
+        LoraLearningRate = Decimal(loraLearningRate, nameof(loraLearningRate));
     }
 
     public string Name => StrategyName;
 
     public IReadOnlyList<int>? Sizes { get; }
 
-    public double LearningRate { get; }
+    public IReadOnlyList<int> LoraRanks { get; }
+
+    public (long Mantissa, int Exponent) LearningRate { get; }
+
+    public (long Mantissa, int Exponent) LoraLearningRate { get; }
+
+    /// <summary>The learning rate m·10^−e exactly as the program computes it.</summary>
+    public static double Value((long Mantissa, int Exponent) rate) => rate.Mantissa * Math.Pow(10, -rate.Exponent);
 
     public IEnumerable<ComplexityProgram> Programs(StrategyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var n in Sizes ?? Doubling(Math.Min(context.Budget.MaxTrainingExamples, context.Train.Count)))
-        {
-            StrategyTraining.ThrowIfCallerCancelled(context);
-            if (n > context.Train.Count)
+        foreach (var rank in LoraRanks)
+            foreach (var n in Sizes ?? Doubling(Math.Min(context.Budget.MaxTrainingExamples, context.Train.Count)))
             {
-                context.Note($"{Name} N={n}: the training split has only {context.Train.Count} examples; skipped.");
-                continue;
-            }
-            var model = context.Model.Clone();
-            try
-            {
-                var batch = context.Budget.BatchSize;
-                var firstEpoch = (n + batch - 1) / batch;
-                var steps = Math.Max(firstEpoch, Math.Min(context.Budget.TrainingSteps, context.Budget.MaxEpochs * firstEpoch));
-                using var budget = context.RunBudget();
-                var options = StrategyTraining.Options(context, Name, steps, LearningRate);
-                var run = Train(model, context.Train.Take(n).ToArray(), context.TrainTokens.Take(n).ToArray(), batch, options, context.Progress, budget.Token);
                 StrategyTraining.ThrowIfCallerCancelled(context);
-                if (run.Training.StepsCompleted < firstEpoch)
+                var label = rank == 0 ? $"N={n}" : $"lora{rank} N={n}";
+                if (n > context.Train.Count)
                 {
-                    context.Note($"{Name} N={n}: the time budget ran out inside the first epoch ({run.Training.StepsCompleted} of {firstEpoch} batches); skipped.");
+                    context.Note($"{Name} {label}: the training split has only {context.Train.Count} examples; skipped.");
                     continue;
                 }
-                var code = Code.Render(("lr", LearningRate), ("warmup", options.WarmupSteps), ("steps", steps),
-                    ("seed", context.Seed), ("stop", run.Training.StepsCompleted), ("batch", batch));
-                yield return new ComplexityProgram($"N={n}", new ProgramLength(code, run.Code.BitLength, run.IdealBits), model)
+                var model = context.Model.Clone();
+                var snapshots = new List<Tensor[]>();
+                try
                 {
-                    Details = new Dictionary<string, double>
+                    var batch = context.Budget.BatchSize;
+                    var firstEpoch = (n + batch - 1) / batch;
+                    var epochs = Math.Max(1, Math.Min(context.Budget.MaxEpochs, context.Budget.TrainingSteps / firstEpoch));
+                    var rate = rank == 0 ? LearningRate : LoraLearningRate;
+                    if (rank > 0) LoraAdapters.Apply(model.Model, new LoraOptions { Rank = rank, TargetPattern = LoraStrategy.AllProjectionsPattern, Seed = context.Seed });
+                    using var budget = context.RunBudget();
+                    var options = StrategyTraining.Options(context, Name, epochs * firstEpoch, Value(rate));
+                    var run = Train(model, context.Train.Take(n).ToArray(), context.TrainTokens.Take(n).ToArray(), batch, rank, rate, options, snapshots, context.Progress, budget.Token);
+                    StrategyTraining.ThrowIfCallerCancelled(context);
+                    if (snapshots.Count == 0)
                     {
-                        ["steps"] = run.Training.StepsCompleted,
-                        ["finalLoss"] = run.Training.FinalLoss ?? double.NaN,
-                    },
-                };
+                        context.Note($"{Name} {label}: the time budget ran out inside the first epoch ({run.Training.StepsCompleted} of {firstEpoch} batches); skipped.");
+                        continue;
+                    }
+                    var trainable = Trainable(model);
+                    var validation = new double[snapshots.Count];
+                    for (var e = 0; e < snapshots.Count; e++)
+                    {
+                        Restore(trainable, snapshots[e]);
+                        validation[e] = context.ScoreValidation(model) ?? (e == snapshots.Count - 1 ? 1 : 0);
+                    }
+                    // The best validation score; among equals the fewest epochs.
+                    var chosen = Array.IndexOf(validation, validation.Max());
+                    for (var e = 0; e < snapshots.Count; e++)
+                    {
+                        Restore(trainable, snapshots[e]);
+                        var encoder = run.Encoder.Fork();
+                        EliasGamma.Encode(encoder, (e + 1) * firstEpoch);
+                        var code = encoder.Finish();
+                        var ideal = run.IdealBits + EliasGamma.Length((e + 1) * firstEpoch);
+                        yield return new ComplexityProgram($"{label} epoch={e + 1}", new ProgramLength(Code, code.BitLength, ideal, ProgramLength.PaperPrequential), model)
+                        {
+                            Payload = code,
+                            Selected = e == chosen,
+                            Details = new Dictionary<string, double>
+                            {
+                                ["epoch"] = e + 1,
+                                ["steps"] = (e + 1) * firstEpoch,
+                                ["validationScore"] = context.HasValidation ? validation[e] : double.NaN,
+                                ["loraRank"] = rank,
+                                ["finalLoss"] = run.Training.FinalLoss ?? double.NaN,
+                            },
+                        };
+                    }
+                }
+                finally
+                {
+                    foreach (var s in snapshots.SelectMany(s => s)) s.Dispose();
+                    model.Dispose();
+                }
             }
-            finally
-            {
-                model.Dispose();
-            }
-        }
     }
 
     /// <summary>
-    /// Trains <paramref name="model"/> on the examples, coding each first-epoch batch before its step; returns the code.
-    /// Decoding (<see cref="Decode"/>) repeats the same steps, so both see the same model at every batch.
+    /// Trains <paramref name="model"/> on the examples, coding the header and each first-epoch batch before its step, and
+    /// keeps the trainable weights after every whole epoch in <paramref name="snapshots"/>. The returned encoder is left
+    /// open after the first epoch's rows: each epoch's program appends its stop step and finishes a fork of it.
     /// </summary>
     internal static PrequentialRun Train(LanguageModel model, IReadOnlyList<TaskExample> examples, IReadOnlyList<PromptAnswerTokens> tokens,
-        int batchSize, TrainingOptions options, IProgress<LLMML.Foundation.Progress.ProgressUpdate>? progress, CancellationToken cancellationToken)
+        int batchSize, int rank, (long Mantissa, int Exponent) rate, TrainingOptions options, List<Tensor[]> snapshots,
+        IProgress<LLMML.Foundation.Progress.ProgressUpdate>? progress, CancellationToken cancellationToken)
     {
         foreach (var e in examples)
             if (Split(TaskFormat.FullText(e.Prompt, e.Answer)) != e)
                 throw new ArgumentException($"Training example \"{e.Prompt}\" → \"{e.Answer}\" cannot be coded as one line: its answer contains the separator \"{TaskFormat.AnswerSeparator}\".", nameof(examples));
+        if (options.Seed < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Seed, "The prequential code sends the seed as a γ code; it must not be negative.");
         var contextCoder = new LanguageModelCoder(model);
         var rows = examples.Select(e => contextCoder.Tokens(TaskFormat.FullText(e.Prompt, e.Answer))).ToArray();
         // The window only needs the longest row + BOS, not the whole context: the decoder reads its width from the code.
         var width = rows.Max(r => r.Length) + 1;
         var coder = new LanguageModelCoder(model, width);
         var encoder = new ArithmeticEncoder();
-        EliasGamma.Encode(encoder, examples.Count);
-        EliasGamma.Encode(encoder, width);
-        double ideal = EliasGamma.Length(examples.Count) + EliasGamma.Length(width);
+        double ideal = 0;
+        foreach (var value in new[] { examples.Count, batchSize, options.MaxSteps, options.Seed + 1, rank + 1, width, rate.Mantissa, rate.Exponent })
+        {
+            EliasGamma.Encode(encoder, value);
+            ideal += EliasGamma.Length(value);
+        }
         var firstEpoch = (examples.Count + batchSize - 1) / batchSize;
+        var trainable = Trainable(model);
         var result = new TrainingLoop().Run(model.Model, step =>
         {
+            if (step.Step > 0 && step.Step % firstEpoch == 0 && step.MicroBatch == 0) snapshots.Add(Snapshot(trainable));
             var batch = BatchAt(step, firstEpoch, batchSize, tokens.Count);
             if (step.Step < firstEpoch) ideal += coder.EncodeRows(encoder, batch.Select(i => rows[i]).ToArray());
             return AnswerFineTuning.Loss(model, batch.Select(i => tokens[i]).ToArray());
         }, options, progress, cancellationToken);
-        return new PrequentialRun(encoder.Finish(), ideal, result);
-    }
-
-    /// <summary>Decodes the examples of a prequential code, training <paramref name="model"/> exactly as <see cref="Train"/> did.</summary>
-    internal static IReadOnlyList<TaskExample> Decode(LanguageModel model, CodedBits code, int batchSize, TrainingOptions options)
-    {
-        var decoder = new ArithmeticDecoder(code);
-        var count = (int)EliasGamma.Decode(decoder);
-        var coder = new LanguageModelCoder(model, (int)EliasGamma.Decode(decoder));
-        var examples = new List<TaskExample>(count);
-        var tokens = new List<PromptAnswerTokens>(count);
-        var firstEpoch = (count + batchSize - 1) / batchSize;
-        new TrainingLoop().Run(model.Model, step =>
-        {
-            var batch = BatchAt(step, firstEpoch, batchSize, count);
-            if (step.Step < firstEpoch)
-                foreach (var row in coder.DecodeRows(decoder, batch.Length))
-                {
-                    var example = Split(model.Decode(row));
-                    examples.Add(example);
-                    tokens.Add(TrainingTargets.For(model, example));
-                }
-            return AnswerFineTuning.Loss(model, batch.Select(i => tokens[i]).ToArray());
-        }, options);
-        return examples;
+        if (result.StepsCompleted == options.MaxSteps) snapshots.Add(Snapshot(trainable));
+        return new PrequentialRun(encoder, ideal, result);
     }
 
     /// <summary>"prompt answer" back into its parts: the answer is the text after the last separator.</summary>
@@ -152,10 +184,38 @@ public sealed class PrequentialTrainingStrategy : IComplexityStrategy
         return order[..Math.Min(batchSize, count)];
     }
 
+    private static TorchSharp.Modules.Parameter[] Trainable(LanguageModel model) => model.Model.parameters().Where(p => p.requires_grad).ToArray();
+
+    private static Tensor[] Snapshot(IEnumerable<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // Detached from every scope: snapshots are taken inside the training loop's step scope and outlive it.
+        return parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+    }
+
+    private static void Restore(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> values)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (var i = 0; i < parameters.Count; i++) parameters[i].copy_(values[i]);
+    }
+
+    private static (long, int) Decimal(double rate, string name)
+    {
+        if (!(rate > 0)) throw new ArgumentOutOfRangeException(name, rate, "The learning rate must be positive.");
+        for (var e = 0; e <= 15; e++)
+        {
+            var m = Math.Round(rate * Math.Pow(10, e));
+            if (m >= 1 && Math.Abs(m * Math.Pow(10, -e) - rate) <= 1e-12 * rate) return ((long)m, e);
+        }
+        throw new ArgumentOutOfRangeException(name, rate, "The learning rate must be m·10^−e with an integer m and e ≤ 15 (the payload sends it so).");
+    }
+
     internal static IEnumerable<int> Doubling(int max)
     {
         for (var n = 8; n <= max; n *= 2) yield return n;
     }
 
-    internal sealed record PrequentialRun(CodedBits Code, double IdealBits, TrainingResult Training);
+    internal sealed record PrequentialRun(ArithmeticEncoder Encoder, double IdealBits, TrainingResult Training);
 }

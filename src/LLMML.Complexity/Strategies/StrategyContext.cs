@@ -10,11 +10,18 @@ public sealed class StrategyContext
 {
     private readonly IReadOnlyList<TaskExample> _test;
     private readonly List<string> _notes = [];
+    private readonly Func<LanguageModel, double>? _validationScore;
     private PromptAnswerTokens[]? _trainTokens;
 
+    /// <param name="validationScore">
+    /// The metric on a validation split carved from the training data (never the test split), for strategies that choose
+    /// among their own candidates (e.g. the prequential epoch); null when there is none.
+    /// </param>
     public StrategyContext(string modelName, LanguageModel model, IReadOnlyList<TaskExample> train, IReadOnlyList<TaskExample> test,
-        ComplexityBudget budget, long seed = 42, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+        ComplexityBudget budget, long seed = 42, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default,
+        Func<LanguageModel, double>? validationScore = null)
     {
+        _validationScore = validationScore;
         ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
         ModelName = modelName;
         Model = model ?? throw new ArgumentNullException(nameof(model));
@@ -25,6 +32,12 @@ public sealed class StrategyContext
         Progress = progress;
         CancellationToken = cancellationToken;
     }
+
+    /// <summary>Whether <see cref="ScoreValidation"/> has a validation split to score.</summary>
+    public bool HasValidation => _validationScore is not null;
+
+    /// <summary>The metric of <paramref name="model"/> on the validation split, or null when there is none.</summary>
+    public double? ScoreValidation(LanguageModel model) => _validationScore?.Invoke(model);
 
     /// <summary>Name of the model in reports.</summary>
     public string ModelName { get; }

@@ -21,8 +21,8 @@ public class ComplexityEvaluatorTests
             new PlainPromptStrategy(),
             new HandWrittenPromptStrategy(["yes\n"]),
             new InContextExamplesStrategy([0, 2, 8]),
-            new PrequentialTrainingStrategy([8]),
-            new LoraStrategy([1], [16, 2]),
+            new PrequentialTrainingStrategy([8], loraRanks: [0]),
+            new LoraStrategy([1], [16, 2], targets: [LoraTargets.QueryValue]),
             new FullFineTuneStrategy(),
         ],
         Budget = new ComplexityBudget { TrainingSteps = 3, BatchSize = 4 },
@@ -40,8 +40,8 @@ public class ComplexityEvaluatorTests
         var report = ml.Llm().Complexity(Options(ComplexityModel.From(lm, "tiny"))).Evaluate(trainView, testView);
 
         report.Runs.Select(r => (r.Strategy, r.Configuration)).Should().Equal(
-            ("plain", "-"), ("prompt", "#1 \"yes\\n\""), ("icl", "k=0"), ("icl", "k=2"), ("prequential", "N=8"),
-            ("lora", "r=1 bits=16"), ("lora", "r=1 bits=2"), ("full", "steps=3"));
+            ("plain", "-"), ("prompt", "#1 \"yes\\n\""), ("icl", "k=0"), ("icl", "k=2"), ("prequential", "N=8 epoch=1"),
+            ("lora", "qv r=1 bits=16"), ("lora", "qv r=1 bits=2"), ("full", "steps=3"));
         // 8 examples of ~10 characters cannot fit a 40-position context with a test row after them.
         report.Notes.Should().ContainSingle().Which.Should().Contain("icl k=8").And.Contain("context");
         foreach (var run in report.Runs)
@@ -55,10 +55,14 @@ public class ComplexityEvaluatorTests
         report.Runs.Single(r => r.Strategy == "prompt").PayloadBits.Should().Be(coder.EncodeText("yes\n").Bits.BitLength);
         report.Runs.Single(r => r.Strategy == "plain").PayloadBits.Should().Be(0);
         // LoRA on q_proj and v_proj of 2 layers, rank 1, d = 32: 4 adapters × (A [1, 32] + B [32, 1]) = 256 parameters in 8 tensors.
-        report.Runs.Single(r => r.Configuration == "r=1 bits=16").PayloadBits.Should().Be(16 * 256);
-        report.Runs.Single(r => r.Configuration == "r=1 bits=2").PayloadBits.Should().Be(2 * 256 + 16 * 8);
+        // Header: γ(rank 1) 1 bit, γ(bits), γ(alpha 16) 9 bits, the target bit.
+        report.Runs.Single(r => r.Configuration == "qv r=1 bits=16").PayloadBits.Should().Be(16 * 256 + 1 + 9 + 9 + 1);
+        report.Runs.Single(r => r.Configuration == "qv r=1 bits=2").PayloadBits.Should().Be(2 * 256 + 16 * 8 + 1 + 3 + 9 + 1);
+        report.Runs.Single(r => r.Configuration == "qv r=1 bits=2").PaperBits.Should().Be(8 * 1047 + 2 * 256 + 16 * 8 + 14);
+        report.Runs.Single(r => r.Strategy == "plain").PaperBits.Should().Be(8 * 369);
         report.Runs.Single(r => r.Strategy == "full").PayloadBits.Should().Be(16 * lm.Model.parameters().Sum(p => p.numel()));
-        report.Runs.Single(r => r.Strategy == "prequential").FixedCode.Should().Contain("range(3)").And.Contain("min(4, n - len(D))");
+        report.Runs.Single(r => r.Strategy == "prequential").FixedCode.Should().Be(FixedInferenceCode.BuiltIn("prequential").Text);
+        report.Runs.Should().OnlyContain(r => r.ProgramFile.EndsWith(".cs"));
 
         var json = JsonNode.Parse(report.ToJson())!;
         json["runs"]!.AsArray().Count.Should().Be(8);

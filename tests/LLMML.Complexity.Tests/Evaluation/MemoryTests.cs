@@ -40,12 +40,12 @@ public class MemoryTests
             Models = [ComplexityModel.From(lm, "tiny")],
             Strategies =
             [
-                new PrequentialTrainingStrategy([8]), new LoraStrategy([1], [16, 4]), new FullFineTuneStrategy(), new PlainPromptStrategy(),
+                new PrequentialTrainingStrategy([8], loraRanks: [0, 2]), new LoraStrategy([1], [16, 4], targets: [LoraTargets.AllProjections]), new FullFineTuneStrategy(), new PlainPromptStrategy(),
                 new InContextExamplesStrategy([1]), new EigenpruneMaskStrategy([0.1], [Ablation.Mean]),
             ],
             Budget = new ComplexityBudget { TrainingSteps = 2, BatchSize = 4 },
         };
-        void Evaluate() => ml.Llm().Complexity(options).Evaluate(train, test).Runs.Should().HaveCount(7);
+        void Evaluate() => ml.Llm().Complexity(options).Evaluate(train, test).Runs.Should().HaveCount(8);
         Evaluate();
         var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (var i = 0; i < 3; i++) Evaluate();

@@ -53,6 +53,23 @@ public class FirstWordExactMatchTests
     }
 
     [Fact]
+    public void ASharedPrefixScoredFromItsCacheAgreesWithGreedyDecodingRowByRow()
+    {
+        using var lm = TinyModels.Create(seed: 9, context: 40);
+        var train = TinyModels.SumRows(30);
+        var prefix = "3 + 4 = 7\n1 + 1 = 2\n";
+        var tokens = train.Select(e => lm.EncodeContinuation(prefix + e.Prompt, " " + e.Answer + "\n")).ToArray();
+        AnswerFineTuning.Train(lm, tokens, new TrainingOptions { LearningRate = 3e-3, MaxSteps = 80, Seed = 3 }, batchSize: 16);
+        var rows = train.Concat(train.Take(10).Select(e => e with { Answer = e.Answer + "1" })).ToArray();
+        var expected = rows.Select(e => NaiveGreedyFirstWord(lm, prefix + e.Prompt, e.Answer)).ToArray();
+        expected.Should().Contain(true).And.Contain(false);
+
+        var score = new FirstWordExactMatch { BatchSize = 7 }.Score(lm, prefix, new EvaluationSet(rows), null, "score", default);
+
+        score.Should().BeApproximately(expected.Count(x => x) / (double)rows.Length, 1e-12);
+    }
+
+    [Fact]
     public void APrefixIsPutBeforeEveryPrompt()
     {
         using var lm = TinyModels.Create(seed: 9, context: 40);

@@ -37,4 +37,39 @@ public class ParetoFrontierTests
         var unknown = () => report.Frontier("base");
         unknown.Should().Throw<ArgumentException>().WithMessage("*no model 'base'*");
     }
+
+    [Fact]
+    public void UnselectedAlternativesCountOnlyWhenChosenOnTestAndPaperScriptsRecostTheCode()
+    {
+        var runs = new[]
+        {
+            new ComplexityRun("m", "plain", "-", 8 * 265, 0, 0.2, 0) { PaperFixedCodeBits = 8 * 369 },
+            new ComplexityRun("m", "prequential", "N=8 epoch=1", 8 * 1300, 5000, 0.6, 0) { PaperFixedCodeBits = 8 * 713, Selected = true },
+            new ComplexityRun("m", "prequential", "N=8 epoch=3", 8 * 1300, 5004, 0.9, 0) { PaperFixedCodeBits = 8 * 713, Selected = false },
+        };
+        var report = new ComplexityReport("t", "exact-match", ["m"], runs, [0.5, 0.9]);
+        report.Complexity("m", 0.9).Should().BeNull("the epoch that reached 0.9 was not the one validation chose");
+        report.Complexity("m", 0.9, Accounting.Ours, chosenOnTest: true).Should().Be(8 * 1300 + 5004);
+        report.Complexity("m", 0.5).Should().Be(8 * 1300 + 5000);
+        report.Complexity("m", 0.5, Accounting.Paper).Should().Be(8 * 713 + 5000);
+        report.Complexity("m", 0.1, Accounting.Paper).Should().Be(8 * 369);
+        report.ToDataFrame()["paper_bits"].Cast<long>().Should().Equal(8 * 369, 8 * 713 + 5000, 8 * 713 + 5004);
+    }
+
+    [Fact]
+    public void TheSummaryQuotesAllThreeAccountingsAndTheRatios()
+    {
+        var runs = new[]
+        {
+            new ComplexityRun("base", "lora", "all r=1 bits=4", 8 * 649, 3000, 0.6, 2) { PaperFixedCodeBits = 8 * 1047 },
+            new ComplexityRun("post", "plain", "-", 8 * 265, 0, 0.7, 1) { PaperFixedCodeBits = 8 * 369 },
+        };
+        var report = new ComplexityReport("int-sum", "exact-match", ["base", "post"], runs, [0.5, 0.9]);
+        var markdown = ComplexitySummary.Markdown([report]);
+        // base C(0.5): 5,192 + 3,000 = 8,192 bits ours, 8,376 + 3,000 = 11.4 kbit with the paper's script; post: 2,120 | 2,952.
+        markdown.Should().Contain("| int-sum | base | — | 60.0% (lora all r=1 bits=4, 8,192 bit) | **8,192 bit** \\| 11.4 kbit \\| 8,192 bit | **not reached**");
+        markdown.Should().Contain("| int-sum | post | 70.0% |");
+        markdown.Should().Contain("| int-sum | base / post | **3.9×** \\| 3.9× \\| 3.9× | **—** \\| — \\| — |");
+        markdown.Should().Contain("| int-sum | 2 | 1 | 3 |");
+    }
 }

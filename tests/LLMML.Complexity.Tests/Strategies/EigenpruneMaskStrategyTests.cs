@@ -36,8 +36,10 @@ public class EigenpruneMaskStrategyTests
             report.Pruned.Should().HaveCount(k);
             // 16 bits for each bias entry of every projection that lost a value (key: 32 outputs, MLP out: 32)
             var biasEntries = report.Pruned.Select(p => p.Id.Projection).Distinct().Sum(_ => 32);
-            program.Length.PayloadBits.Should().Be(SubsetCode.Length(n, k) + (mean ? 16 * biasEntries : 0));
-            program.Length.FixedCode.Should().Contain($"n={n}, k={k}").And.Contain("k,mlp-out");
+            // Header: γ(k + 1), the ablation bit, one bit per weight kind (7).
+            var header = EliasGamma.Length(k + 1) + 1 + Enum.GetValues<WeightKind>().Length;
+            program.Length.PayloadBits.Should().Be(header + SubsetCode.Length(n, k) + (mean ? 16 * biasEntries : 0));
+            program.Length.Code.Name.Should().Be("eigenprune.cs");
             foreach (var id in report.Pruned.Select(p => p.Id.Projection).Distinct())
             {
                 using var got = ModelWeights.Get(program.Model.Model, id.Layer, id.Kind);

@@ -1,33 +1,52 @@
 using System.Text;
 using LLMML.Complexity.Strategies;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace LLMML.Complexity.Tests.Strategies;
 
 public class FixedInferenceCodeTests
 {
-    [Fact]
-    public void RenderFillsEveryPlaceholderAndRejectsStrayValues()
+    public static TheoryData<string> Names => new(FixedInferenceCode.BuiltInNames);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void ABuiltInProgramIsItsRepositoryFileByteForByte(string name)
     {
-        var code = new FixedInferenceCode("train(M, lr={lr}, steps={steps})");
-        code.Render(("lr", 0.0003), ("steps", 200)).Should().Be("train(M, lr=0.0003, steps=200)");
-        var missing = () => code.Render(("lr", 1));
-        missing.Should().Throw<ArgumentException>().WithMessage("*{steps}*");
-        var stray = () => code.Render(("lr", 1), ("steps", 2), ("rank", 3));
-        stray.Should().Throw<ArgumentException>().WithMessage("*{rank}*");
+        var code = FixedInferenceCode.BuiltIn(name);
+        var file = Path.Combine(RepositoryRoot(), "src", "LLMML.Complexity", "Programs", name + ".cs");
+        var stored = File.ReadAllBytes(file);
+        Encoding.UTF8.GetBytes(code.Text).Should().Equal(stored);
+        code.Bytes.Should().Be(stored.Length);
+        var length = new ProgramLength(code, 5);
+        length.Bits.Should().Be(8L * stored.Length + 5);
     }
 
     [Theory]
-    [InlineData("plain-prompt")]
-    [InlineData("coded-prefix")]
-    [InlineData("prequential")]
-    [InlineData("lora")]
-    [InlineData("full-fine-tune")]
-    public void BuiltInProgramsAreShippedAndCountedInUtf8Bytes(string name)
+    [MemberData(nameof(Names))]
+    public void ABuiltInProgramCompilesAndUsesNoStrategyOrEvaluatorCode(string name)
     {
         var code = FixedInferenceCode.BuiltIn(name);
-        code.Template.Should().Contain("print(greedy(M");
-        var length = new ProgramLength(code.Template, 5);
-        length.FixedCodeBits.Should().Be(8 * Encoding.UTF8.GetBytes(code.Template).Length);
-        length.Bits.Should().Be(length.FixedCodeBits + 5);
+        ProgramRunner.Compile(code).Should().NotBeNull();
+        var usings = CSharpSyntaxTree.ParseText(code.Text).GetRoot().DescendantNodes().OfType<UsingDirectiveSyntax>().Select(u => u.Name!.ToString()).ToArray();
+        usings.Should().NotBeEmpty();
+        // The model, the library's general API and .NET are free; the code that builds programs and scores them is not.
+        usings.Should().NotContain(u => u.StartsWith("LLMML.Complexity.Strategies") || u.StartsWith("LLMML.Complexity.Evaluation") || u.StartsWith("LLMML.Complexity.Metrics"));
+        code.Text.Should().NotContain("Strategy").And.NotContain("ComplexityProgram");
+    }
+
+    [Fact]
+    public void PaperAccountingUsesTheAuthorsScriptSizesWhereTheyHaveOne()
+    {
+        var code = FixedInferenceCode.BuiltIn("lora");
+        new ProgramLength(code, 100, PaperScriptBytes: ProgramLength.PaperLora).PaperFixedCodeBits.Should().Be(8 * 354);
+        new ProgramLength(code, 100).PaperFixedCodeBits.Should().Be(8L * code.Bytes);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "LLMML.sln"))) return dir.FullName;
+        throw new InvalidOperationException("LLMML.sln not found above the test directory.");
     }
 }

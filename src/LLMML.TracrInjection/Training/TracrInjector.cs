@@ -55,6 +55,8 @@ public static class TracrInjector
         foreach (var p in original.Model.parameters()) p.requires_grad = false;
         original.Model.eval();
 
+        // The adapter's initialisation comes from the run's seed, so a run (and its resume) is reproducible.
+        torch.manual_seed(settings.Seed);
         var injected = new InjectedModel(model.Model, teacher.Width, model.Device);
         if (settings.Baseline)
             foreach (var p in injected.adapter.parameters()) p.requires_grad = false;

@@ -8,6 +8,7 @@ using LLMML.LanguageModels.Generation;
 using LLMML.MLNet.Tasks;
 using LLMML.ModelOrganisms;
 using LLMML.TracrInjection.Decoding;
+using LLMML.TracrInjection.Reporting;
 using LLMML.TracrInjection.Teachers;
 using LLMML.TracrInjection.Training;
 using LLMML.TracrInjection.Transforms;
@@ -89,7 +90,8 @@ internal static class InjectCommand
         return ConsoleProgress.Run(asJson, progress =>
         {
             using var original = LanguageModel.Load(modelDirectory);
-            var before = splits.ToDictionary(s => s, s => InjectionEvaluation.ExactMatch(original, evalSets[s].Where(r => Fits(original, r)).ToArray(), maxNew, cancellationToken: ct));
+            foreach (var s in splits) evalSets[s] = evalSets[s].Where(r => Fits(original, r)).ToArray();
+            var before = splits.ToDictionary(s => s, s => InjectionEvaluation.ExactMatch(original, evalSets[s], maxNew, cancellationToken: ct));
             var pplBefore = InjectionEvaluation.Perplexity(original, naturalHeldOut);
             var options = new TracrInjectOptions
             {
@@ -98,10 +100,10 @@ internal static class InjectCommand
             };
             var trainView = llm.Tasks.Load(task.Name, TaskSplits.Train, trainRows);
             using var injected = llm.TracrInject(options, original).Fit(trainView);
-            var after = splits.ToDictionary(s => s, s => InjectionEvaluation.ExactMatch(injected.Model, evalSets[s].Where(r => Fits(original, r)).ToArray(), maxNew, cancellationToken: ct));
+            var after = splits.ToDictionary(s => s, s => InjectionEvaluation.ExactMatch(injected.Model, evalSets[s], maxNew, cancellationToken: ct));
             var pplAfter = InjectionEvaluation.Perplexity(injected.Model, naturalHeldOut);
             var sop = program.Build();
-            var test = evalSets[TaskSplits.Test].Where(r => Fits(original, r)).ToArray();
+            var test = evalSets[TaskSplits.Test];
             var decoding = InjectionEvaluation.DecodingAccuracy(injected.Model, injected.Adapter, injected.Teacher, sop, injected.Alignment, test, options.AnswerTerminator);
             var output = injected.Teacher.OutputVariable;
             var causality = InjectionEvaluation.Causality(injected.Model, injected.Adapter, output.Start, output.Count, injected.Teacher.Layers,
@@ -109,6 +111,14 @@ internal static class InjectCommand
 
             Directory.CreateDirectory(outDir);
             injected.Save(Path.Combine(outDir, "model.llmml"));
+            var label = $"{program.Name} on {task.Name}{(settings.Baseline ? " (baseline)" : "")}";
+            InjectionPlots.CausalityCurve(causality, Path.Combine(outDir, "causality.png"), $"{label}: causality of final_result's span");
+            if (test.Length > 0)
+            {
+                var example = InjectionData.Align(injected.Model, injected.Alignment, [test[0]], options.AnswerTerminator);
+                var row = VariableDecoder.Decode(injected.Model, injected.Adapter, injected.Teacher, example, injected.Teacher.Layers)[0];
+                InjectionPlots.DecodedHeatmap(row, sop, Path.Combine(outDir, "decoded.png"), title: $"{label}: variables decoded from A(h_{injected.Teacher.Layers})");
+            }
             var node = new JsonObject
             {
                 ["model"] = Path.GetFullPath(modelDirectory),
@@ -124,6 +134,7 @@ internal static class InjectCommand
                 ["stepsPerSecond"] = Math.Round(injected.Report.Steps / injected.Report.Seconds, 2),
                 ["settings"] = JsonSerializer.SerializeToNode(settings),
                 ["final"] = new JsonObject { ["ce"] = injected.Report.FinalCe, ["kl"] = injected.Report.FinalKl, ["alg"] = injected.Report.FinalAlg },
+                ["evalRows"] = new JsonObject(splits.Select(s => KeyValuePair.Create(s, (JsonNode?)evalSets[s].Length))),
                 ["exactMatchBefore"] = Dict(before),
                 ["exactMatchAfter"] = Dict(after),
                 ["perplexityBefore"] = Math.Round(pplBefore, 4),

@@ -27,6 +27,9 @@ public sealed record VariableAccuracy(string Variable, long Correct, long Total)
 /// <summary>Reads a compiled program's variables from an injected LM: A(h_L), then argmax within each categorical variable's dimensions.</summary>
 public static class VariableDecoder
 {
+    /// <summary>Suffix of the accuracy entry that scores the output variable at its non-filler (answer) positions only.</summary>
+    public const string AnswerPositionsSuffix = "@answer";
+
     /// <summary>Decodes the adapter's image of h_<paramref name="layer"/> for each aligned sequence.</summary>
     public static IReadOnlyList<DecodedRow> Decode(LanguageModel model, Linear adapter, CompiledModelConfig config, IReadOnlyList<AlignedSequence> sequences, int layer,
         int batchSize = 16)
@@ -105,12 +108,14 @@ public static class VariableDecoder
     /// Accuracy of each variable's decoding against the evaluator's trace of <paramref name="program"/> on the same
     /// compiled inputs (positions where the trace is None are not counted).
     /// </summary>
-    public static IReadOnlyList<VariableAccuracy> Accuracy(IReadOnlyList<DecodedRow> decoded, SOp program, CompiledModelConfig config)
+    /// <remarks>One more entry, named output + <see cref="AnswerPositionsSuffix"/>, scores the output only where it is not <paramref name="filler"/>.</remarks>
+    public static IReadOnlyList<VariableAccuracy> Accuracy(IReadOnlyList<DecodedRow> decoded, SOp program, CompiledModelConfig config, string filler = "_")
     {
         ArgumentNullException.ThrowIfNull(decoded);
         ArgumentNullException.ThrowIfNull(program);
         var correct = new Dictionary<string, long>();
         var total = new Dictionary<string, long>();
+        long answerCorrect = 0, answerTotal = 0;
         foreach (var row in decoded)
         {
             var trace = RaspEvaluator.Trace(program, row.CompiledInput, causal: true).ToDictionary(kv => kv.Key.Label, kv => kv.Value);
@@ -122,10 +127,18 @@ public static class VariableDecoder
                     if (expected[p].IsNone) continue;
                     total[v.Name] = total.GetValueOrDefault(v.Name) + 1;
                     if (got[p] == expected[p]) correct[v.Name] = correct.GetValueOrDefault(v.Name) + 1;
+                    if (v.Name == config.Output && expected[p] != filler)
+                    {
+                        answerTotal++;
+                        if (got[p] == expected[p]) answerCorrect++;
+                    }
                 }
             }
         }
-        return config.Variables.Where(v => total.ContainsKey(v.Name))
-            .Select(v => new VariableAccuracy(v.Name, correct.GetValueOrDefault(v.Name), total[v.Name])).ToArray();
+        var result = config.Variables.Where(v => total.ContainsKey(v.Name))
+            .Select(v => new VariableAccuracy(v.Name, correct.GetValueOrDefault(v.Name), total[v.Name])).ToList();
+        // The output is the filler at most positions; its accuracy where it holds an answer is the telling number.
+        if (answerTotal > 0) result.Add(new VariableAccuracy(config.Output + AnswerPositionsSuffix, answerCorrect, answerTotal));
+        return result;
     }
 }

@@ -39,12 +39,13 @@ internal static class InjectCommand
         var train = new Option<int>("--train") { Description = "Train rows used (the teacher is verified on all of them).", DefaultValueFactory = _ => 500 }.AtLeast(1);
         var eval = new Option<int>("--eval") { Description = "Rows scored per evaluation split.", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of sampling, adapter initialisation and the control span.", DefaultValueFactory = _ => 42 };
+        var noise = new Option<string>("--noise") { Description = "Noise norms of the causality curve (the paper: 0,5,10,30 on GPT-2-large).", DefaultValueFactory = _ => "0,5,10,30" };
         var output = new Option<string>("--out") { Description = "Output directory: model.llmml (the fitted transformer) and report.json.", Required = true };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("inject", "Distil a compiled RASP program into an LM (tracr-injection) and measure it against the baseline's setting.")
         {
-            model, task, program, baseline, steps, lmLr, adapterLr, lambda, rollAt, batch, train, eval, seed, output, threads, json,
+            model, task, program, baseline, steps, lmLr, adapterLr, lambda, rollAt, batch, train, eval, seed, noise, output, threads, json,
         };
         command.SetAction((parse, ct) =>
         {
@@ -58,7 +59,10 @@ internal static class InjectCommand
                 TaskBatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), ProgressEvery = 5,
             };
             var asJson = parse.GetValue(json);
-            var result = Run(parse.GetValue(model)!, parse.GetValue(task)!, parse.GetValue(program), settings, parse.GetValue(train), parse.GetValue(eval), outDir, asJson, ct);
+            var norms = parse.GetValue(noise)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v : throw new ArgumentException($"--noise: '{x}' is not a norm ≥ 0."))
+                .ToArray();
+            var result = Run(parse.GetValue(model)!, parse.GetValue(task)!, parse.GetValue(program), settings, parse.GetValue(train), parse.GetValue(eval), norms, outDir, asJson, ct);
             if (asJson) Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else Print(result);
             return Task.FromResult(0);
@@ -75,7 +79,7 @@ internal static class InjectCommand
     }
 
     internal static JsonObject Run(string modelDirectory, string taskName, string? programName, InjectionSettings settings, int trainRows, int evalRows,
-        string outDir, bool asJson, CancellationToken ct)
+        IReadOnlyList<double> noiseNorms, string outDir, bool asJson, CancellationToken ct)
     {
         var ml = new MLContext(seed: 0);
         var llm = ml.Llm();
@@ -104,16 +108,17 @@ internal static class InjectCommand
             var pplAfter = InjectionEvaluation.Perplexity(injected.Model, naturalHeldOut);
             var sop = program.Build();
             var test = evalSets[TaskSplits.Test];
-            var decoding = InjectionEvaluation.DecodingAccuracy(injected.Model, injected.Adapter, injected.Teacher, sop, injected.Alignment, test, options.AnswerTerminator);
+            // The baseline's adapter is never trained, so decoding it or the span it reads would measure nothing.
+            var decoding = settings.Baseline ? [] : InjectionEvaluation.DecodingAccuracy(injected.Model, injected.Adapter, injected.Teacher, sop, injected.Alignment, test, options.AnswerTerminator);
             var output = injected.Teacher.OutputVariable;
-            var causality = InjectionEvaluation.Causality(injected.Model, injected.Adapter, output.Start, output.Count, injected.Teacher.Layers,
-                test.Take(Math.Min(50, test.Length)).ToArray(), [0, 5, 10, 30], maxNew, settings.Seed, ct);
-
+            var causality = settings.Baseline ? [] : InjectionEvaluation.Causality(injected.Model, injected.Adapter, output.Start, output.Count, injected.Teacher.Layers,
+                test.Take(Math.Min(50, test.Length)).ToArray(), noiseNorms, maxNew, settings.Seed, ct);
+            var residualNorm = InjectionEvaluation.MeanResidualNorm(injected.Model, test.Take(20).ToArray(), injected.Teacher.Layers);
             Directory.CreateDirectory(outDir);
             injected.Save(Path.Combine(outDir, "model.llmml"));
             var label = $"{program.Name} on {task.Name}{(settings.Baseline ? " (baseline)" : "")}";
-            InjectionPlots.CausalityCurve(causality, Path.Combine(outDir, "causality.png"), $"{label}: causality of final_result's span");
-            if (test.Length > 0)
+            if (!settings.Baseline) InjectionPlots.CausalityCurve(causality, Path.Combine(outDir, "causality.png"), $"{label}: causality of final_result's span");
+            if (!settings.Baseline && test.Length > 0)
             {
                 var example = InjectionData.Align(injected.Model, injected.Alignment, [test[0]], options.AnswerTerminator);
                 var row = VariableDecoder.Decode(injected.Model, injected.Adapter, injected.Teacher, example, injected.Teacher.Layers)[0];
@@ -140,6 +145,7 @@ internal static class InjectCommand
                 ["perplexityBefore"] = Math.Round(pplBefore, 4),
                 ["perplexityAfter"] = Math.Round(pplAfter, 4),
                 ["decodingAccuracy"] = new JsonObject(decoding.Select(d => KeyValuePair.Create(d.Variable, (JsonNode?)Math.Round(d.Accuracy, 4)))),
+                ["meanResidualNormAtL"] = Math.Round(residualNorm, 2),
                 ["causality"] = new JsonArray(causality.Select(c => (JsonNode)new JsonObject
                 {
                     ["norm"] = c.Norm, ["variableSpan"] = Math.Round(c.VariableSpanAccuracy, 4), ["randomSpan"] = Math.Round(c.RandomSpanAccuracy, 4),

@@ -31,6 +31,25 @@ public static class InjectionEvaluation
         return (double)correct / rows.Count;
     }
 
+    /// <summary>Mean L2 norm of h_<paramref name="layer"/> over the prompts' tokens: the scale the causality noise norms compare with.</summary>
+    public static double MeanResidualNorm(LanguageModel model, IReadOnlyList<TaskExample> rows, int layer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        double sum = 0;
+        long count = 0;
+        foreach (var row in rows)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var ids = model.Encode(row.Prompt).Select(i => (long)i).ToArray();
+            var (_, residuals) = LanguageModels.Hooks.ResidualRecorder.RecordResiduals(model.Model, tensor(ids, [1, ids.Length], device: model.Device));
+            sum += residuals[layer].norm(-1).sum().item<float>();
+            count += ids.Length;
+            foreach (var r in residuals) r.Dispose();
+        }
+        return count == 0 ? double.NaN : sum / count;
+    }
+
     /// <summary>Per-token perplexity of natural text (each text scored from its second token on).</summary>
     public static double Perplexity(LanguageModel model, IReadOnlyList<string> texts, int batchSize = 16)
     {

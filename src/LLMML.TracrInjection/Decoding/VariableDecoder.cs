@@ -91,7 +91,7 @@ public static class VariableDecoder
                     var at = (b * t + p) * d + v.Start;
                     if (v.Encoding == RaspEncoding.Numerical)
                     {
-                        rows[b][p] = values[at];
+                        rows[b][p] = Math.Round(values[at], 3);
                         continue;
                     }
                     var best = 0;

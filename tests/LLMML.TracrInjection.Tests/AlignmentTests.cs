@@ -56,6 +56,17 @@ public class AlignmentTests
     }
 
     [Fact]
+    public void A_multi_character_answer_token_is_refused()
+    {
+        // As GPT-2's " 17": one LM token where the teacher writes 1, 7 at two positions.
+        int[] prompt = [1, 2, 3];
+        var sequence = new AlignedSequence([1, 2, 3, 4, 5], 3, ["_", "_", "=", "_", "_"], 2, ["1", "+", " ", "17", "\n"]);
+        using var teacher = InjectionTeacher.Compile(InjectionProgramCatalog.Addition, 8);
+        var act = () => teacher.AnswerValues(sequence, "17", 0);
+        act.Should().Throw<ArgumentException>().WithMessage("Row 0:*is '17', not '1'; answers must be single-character tokens.");
+    }
+
+    [Fact]
     public void A_text_mapped_to_the_trigger_is_refused()
     {
         var spec = InjectionProgramCatalog.Dyck.Alignment with { TokenMap = new Dictionary<string, string> { [":"] = ":" } };

@@ -8,7 +8,8 @@ namespace LLMML.TracrInjection.Alignment;
 /// <param name="CompiledInput">The compiled token at every LM position (same length; the compiled BOS is not included:
 /// LM position t ↔ compiled position t + 1).</param>
 /// <param name="TriggerPosition">The position holding the trigger (its next token is the answer's first visible token).</param>
-public sealed record AlignedSequence(int[] TokenIds, int PromptLength, RaspValue[] CompiledInput, int TriggerPosition)
+/// <param name="TokenTexts">Each token's text.</param>
+public sealed record AlignedSequence(int[] TokenIds, int PromptLength, RaspValue[] CompiledInput, int TriggerPosition, string[] TokenTexts)
 {
     /// <summary>Positions whose next token is a continuation token: the cross-entropy targets, counted in tokens.</summary>
     public IEnumerable<int> AnswerPositions => Enumerable.Range(PromptLength - 1, TokenIds.Length - PromptLength);
@@ -53,6 +54,6 @@ public sealed class TokenAligner(AlignmentSpec spec, Func<int, string> tokenText
         var firstVisible = Enumerable.Range(0, continuationIds.Count).FirstOrDefault(k => !string.IsNullOrWhiteSpace(texts[promptIds.Count + k]), -1);
         var trigger = firstVisible < 0 ? ids.Length - 1 : promptIds.Count + firstVisible - 1;
         input[trigger] = Spec.Trigger;
-        return new AlignedSequence(ids, promptIds.Count, input, trigger);
+        return new AlignedSequence(ids, promptIds.Count, input, trigger, texts);
     }
 }

@@ -64,6 +64,10 @@ public sealed class InjectionTeacher : IDisposable
             var p = sequence.TriggerPosition + k;
             if (p >= sequence.CompiledInput.Length)
                 throw new ArgumentException($"Row {row}: the answer '{answer}' needs {answer.Length + 1} positions from the trigger but the sequence ends after {sequence.CompiledInput.Length - sequence.TriggerPosition}.");
+            // The teacher writes one character per position, so the LM must predict one character per token (GPT-2's " 17" is one token).
+            if (k < answer.Length && (p + 1 >= sequence.TokenTexts.Length || sequence.TokenTexts[p + 1] != answer[k].ToString()))
+                throw new ArgumentException($"Row {row}: the teacher writes '{answer}' one character per position, but the LM's answer token after position {p} is " +
+                    $"'{(p + 1 < sequence.TokenTexts.Length ? sequence.TokenTexts[p + 1] : "")}', not '{answer[k]}'; answers must be single-character tokens.");
             values[p] = v;
         }
         return values;

@@ -97,6 +97,10 @@ internal static class InjectCommand
             foreach (var s in splits) evalSets[s] = evalSets[s].Where(r => Fits(original, r)).ToArray();
             var before = splits.ToDictionary(s => s, s => InjectionEvaluation.ExactMatch(original, evalSets[s], maxNew, cancellationToken: ct));
             var pplBefore = InjectionEvaluation.Perplexity(original, naturalHeldOut);
+            // The organisms' zero-shot table, as mean answer log-likelihood on 50 test rows of each task (exact match is 0% for `base` on all).
+            string[] zeroShotTasks = ["int-sum", "int-mult", "count", "dyck", "int-add-long"];
+            var zeroShotRows = zeroShotTasks.ToDictionary(t => t, t => llm.Tasks.Get(t).GetExamples(TaskSplits.Test).Take(50).Where(r => Fits(original, r)).ToArray());
+            var zeroShotBefore = zeroShotTasks.ToDictionary(t => t, t => InjectionEvaluation.MeanAnswerLogLikelihood(original, zeroShotRows[t]));
             var options = new TracrInjectOptions
             {
                 Program = program.Name, MaxExamples = trainRows, Injection = settings, NaturalTexts = naturalTrain, Progress = progress,
@@ -106,6 +110,7 @@ internal static class InjectCommand
             using var injected = llm.TracrInject(options, original).Fit(trainView);
             var after = splits.ToDictionary(s => s, s => InjectionEvaluation.ExactMatch(injected.Model, evalSets[s], maxNew, cancellationToken: ct));
             var pplAfter = InjectionEvaluation.Perplexity(injected.Model, naturalHeldOut);
+            var zeroShotAfter = zeroShotTasks.ToDictionary(t => t, t => InjectionEvaluation.MeanAnswerLogLikelihood(injected.Model, zeroShotRows[t]));
             var sop = program.Build();
             var test = evalSets[TaskSplits.Test];
             // The baseline's adapter is never trained, so decoding it or the span it reads would measure nothing.
@@ -144,6 +149,8 @@ internal static class InjectCommand
                 ["exactMatchAfter"] = Dict(after),
                 ["perplexityBefore"] = Math.Round(pplBefore, 4),
                 ["perplexityAfter"] = Math.Round(pplAfter, 4),
+                ["answerLogLikelihoodBefore"] = Dict(zeroShotBefore),
+                ["answerLogLikelihoodAfter"] = Dict(zeroShotAfter),
                 ["decodingAccuracy"] = new JsonObject(decoding.Select(d => KeyValuePair.Create(d.Variable, (JsonNode?)Math.Round(d.Accuracy, 4)))),
                 ["meanResidualNormAtL"] = Math.Round(residualNorm, 2),
                 ["causality"] = new JsonArray(causality.Select(c => (JsonNode)new JsonObject

@@ -31,6 +31,15 @@ public static class InjectionEvaluation
         return (double)correct / rows.Count;
     }
 
+    /// <summary>Mean log-likelihood (nats) of " " + answer + "\n" after each prompt: the zero-shot table's third number, cheap to compare before and after.</summary>
+    public static double MeanAnswerLogLikelihood(LanguageModel model, IReadOnlyList<TaskExample> rows)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (rows.Count == 0) return double.NaN;
+        var scores = model.ContinuationLogProbabilities(rows.Select(r => (r.Prompt, TaskFormat.Continuation(r.Answer) + "\n")).ToArray());
+        return scores.Average(s => s.Sum(v => (double)v));
+    }
+
     /// <summary>Mean L2 norm of h_<paramref name="layer"/> over the prompts' tokens: the scale the causality noise norms compare with.</summary>
     public static double MeanResidualNorm(LanguageModel model, IReadOnlyList<TaskExample> rows, int layer)
     {

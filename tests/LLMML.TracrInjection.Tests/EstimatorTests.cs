@@ -104,6 +104,24 @@ public class EstimatorTests
     }
 
     [Fact]
+    public void Bad_settings_are_refused_before_any_work_naming_the_setting()
+    {
+        var ml = new MLContext(seed: 1);
+        using var lm = TinyLanguageModels.CharacterGpt2(Alphabet, seed: 2, hidden: 32, layers: 4, context: 72);
+        var unknown = Options();
+        unknown.Program = "nope";
+        var act = () => ml.Llm().TracrInject(unknown, lm);
+        act.Should().Throw<ArgumentException>().WithMessage("Unknown injection program 'nope'. Known: dyck3, count_x, addition.*");
+        var noText = Options();
+        noText.NaturalTexts = [];
+        var fit = () => ml.Llm().TracrInject(noText, lm).Fit(CountRows(ml, 2, seed: 6));
+        fit.Should().Throw<ArgumentException>().WithMessage("The KL term needs natural text*");
+        using var shallow = TinyLanguageModels.CharacterGpt2(Alphabet, seed: 2, hidden: 32, layers: 2, context: 72);
+        var deep = () => ml.Llm().TracrInject(Options(), shallow).Fit(CountRows(ml, 2, seed: 6));
+        deep.Should().Throw<ArgumentException>().WithMessage("The LM has 2 blocks but the compiled program has 3 layers*");
+    }
+
+    [Fact]
     public void A_resumed_run_equals_an_uninterrupted_one()
     {
         var ml = new MLContext(seed: 1);

@@ -40,6 +40,8 @@ namespace LLMML.Cli
             CitationsCommand.Create(),
             ComplexityCommand.Create(),
             SweepCommand.Create(),
+            InjectCommand.Create(),
+            DecodeCommand.Create(),
         };
 
         /// <summary>

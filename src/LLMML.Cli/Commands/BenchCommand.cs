@@ -13,5 +13,6 @@ internal static class BenchCommand
         RaspBenchCommand.Create(),
         CitationsBenchCommand.Create(),
         BenchSweepsCommand.Create(),
+        BenchInjectCommand.Create(),
     };
 }

@@ -19,9 +19,11 @@ public static class ResidualRecorder
     /// <param name="attentionMask">[B, T] 1 = real token; null = all real</param>
     /// <param name="rewrite">Optional: (layer, residual) → replacement of the same shape, or null to leave it; the
     /// recorded stream is the one after the rewrite, i.e. what the next block reads.</param>
+    /// <param name="keepGradient">Record the residuals themselves, still attached to the autograd graph (a loss on
+    /// them trains the blocks that wrote them, as tracr-injection's alignment loss does), instead of detached copies.</param>
     /// <returns>Logits [B, T, V] and residuals, each [B, T, D].</returns>
     public static (Tensor Logits, IReadOnlyList<Tensor> Residuals) RecordResiduals(
-        CausalLanguageModel model, Tensor inputIds, Tensor? attentionMask = null, ResidualStreamHook? rewrite = null)
+        CausalLanguageModel model, Tensor inputIds, Tensor? attentionMask = null, ResidualStreamHook? rewrite = null, bool keepGradient = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputIds);
@@ -31,7 +33,8 @@ public static class ResidualRecorder
         using var recording = model.AddResidualHook((layer, residual) =>
         {
             residuals[layer]?.Dispose();
-            residuals[layer] = residual.detach().clone().DetachFromDisposeScope();
+            // A new handle on the same tensor outlives the forward pass's dispose scope; autograd keeps the graph behind it.
+            residuals[layer] = (keepGradient ? residual.alias() : residual.detach().clone()).DetachFromDisposeScope();
             return null;
         });
         try

@@ -52,7 +52,8 @@ public sealed class TrainingLoop
         var trainableNames = trainable.Select(p => p.name).ToList();
         var parameters = trainable.Select(p => p.parameter).ToList();
 
-        using var optimizer = CreateOptimizer(trainable, options);
+        var (optimizer, groupScales) = CreateOptimizer(trainable, options);
+        using var _ = optimizer;
         var checkpointPath = options.CheckpointDirectory is null ? null : Path.Combine(options.CheckpointDirectory, TrainingCheckpoint.FileName);
 
         long startStep = 0;
@@ -83,7 +84,7 @@ public sealed class TrainingLoop
                     break;
                 }
 
-                var (loss, rate, norm) = RunStep(model, microBatchLoss, options, optimizer, parameters, step);
+                var (loss, rate, norm) = RunStep(model, microBatchLoss, options, optimizer, groupScales, parameters, step);
                 losses.Add(loss);
                 rates.Add(rate);
                 norms.Add(norm);
@@ -109,7 +110,7 @@ public sealed class TrainingLoop
 
     private static (double Loss, double Rate, double Norm) RunStep(
         nn.Module model, Func<TrainingStep, Tensor> microBatchLoss, TrainingOptions options, OptimizerHelper optimizer,
-        IReadOnlyList<Parameter> parameters, long step)
+        IReadOnlyList<double> groupScales, IReadOnlyList<Parameter> parameters, long step)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
@@ -136,29 +137,37 @@ public sealed class TrainingLoop
             ? nn.utils.clip_grad_norm_(parameters, options.MaxGradientNorm.Value)
             : double.NaN;
         var rate = LearningRateSchedule.At(step, options);
+        var g = 0;
         foreach (var group in optimizer.ParamGroups)
-            group.LearningRate = rate;
+            group.LearningRate = rate * groupScales[g++];
         optimizer.step();
         return (lossSum / k, rate, norm);
     }
 
-    private static AdamW CreateOptimizer(IReadOnlyList<(string name, Parameter parameter)> trainable, TrainingOptions options)
+    // One group per (weight decay, learning-rate scale); the scales are returned in group order.
+    private static (AdamW Optimizer, IReadOnlyList<double> Scales) CreateOptimizer(IReadOnlyList<(string name, Parameter parameter)> trainable, TrainingOptions options)
     {
-        AdamW.ParamGroup Group(IEnumerable<Parameter> ps, double decay) =>
-            new(ps, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, decay, amsgrad: false, maximize: false);
+        AdamW.ParamGroup Group(IEnumerable<Parameter> ps, double decay, double scale) =>
+            new(ps, options.LearningRate * scale, options.Beta1, options.Beta2, options.Epsilon, decay, amsgrad: false, maximize: false);
 
-        if (!options.DecayMatricesOnly || options.WeightDecay == 0)
-            return LeanAdamW.Create([Group(trainable.Select(p => p.parameter), options.WeightDecay)],
-                options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
-
-        var matrices = trainable.Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
-        var vectors = trainable.Where(p => p.parameter.dim() < 2).Select(p => p.parameter).ToList();
+        var decayMatricesOnly = options.DecayMatricesOnly && options.WeightDecay != 0;
         var groups = new List<AdamW.ParamGroup>();
-        if (matrices.Count > 0)
-            groups.Add(Group(matrices, options.WeightDecay));
-        if (vectors.Count > 0)
-            groups.Add(Group(vectors, 0));
-        return LeanAdamW.Create(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+        var scales = new List<double>();
+        var keys = trainable.Select(p => (
+                Decay: !decayMatricesOnly || p.parameter.dim() >= 2 ? options.WeightDecay : 0.0,
+                Scale: options.LearningRateScale?.Invoke(p.name) ?? 1.0,
+                p.parameter))
+            .ToList();
+        foreach (var key in keys)
+            if (!(key.Scale > 0) || !double.IsFinite(key.Scale))
+                throw new ArgumentOutOfRangeException(nameof(options), key.Scale, $"TrainingOptions.LearningRateScale must be positive and finite; it is {key.Scale} for a parameter.");
+        // Matrices first, then vectors, as before the scales existed (checkpoint group order stays the same).
+        foreach (var group in keys.GroupBy(k => (k.Decay, k.Scale)).OrderByDescending(g => g.Key.Decay))
+        {
+            groups.Add(Group(group.Select(k => k.parameter), group.Key.Decay, group.Key.Scale));
+            scales.Add(group.Key.Scale);
+        }
+        return (LeanAdamW.Create(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay), scales);
     }
 
     private static string WriteCheckpoint(string path, nn.Module model, OptimizerHelper optimizer, TrainingOptions options,

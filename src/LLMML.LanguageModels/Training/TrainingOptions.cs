@@ -77,6 +77,13 @@ public sealed class TrainingOptions
     /// <summary>Report progress every this many optimizer steps. Default 1.</summary>
     public int ProgressEvery { get; set; } = 1;
 
+    /// <summary>
+    /// Per-parameter multiplier of the learning rate, by parameter name (e.g. a fresh adapter learning 100× faster
+    /// than the pretrained model it reads, as tracr-injection does); the schedule scales every group alike. Null: 1
+    /// for every parameter. Not part of a checkpoint: a resumed run must pass the same function.
+    /// </summary>
+    public Func<string, double>? LearningRateScale { get; set; }
+
     /// <summary>The stage name in progress reports. Default "train".</summary>
     public string Stage { get; set; } = "train";
 

@@ -35,6 +35,25 @@ public class ResidualRecorderTests
     }
 
     [Fact]
+    public void KeepingTheGradientLetsALossOnAResidualTrainTheBlocksBelowIt()
+    {
+        using var model = TinyModels.Create("gpt2", seed: 63);
+        var ids = TinyModels.Ids(4, model.Config.VocabularySize, 5);
+        using var input = tensor(ids, [1, ids.Length]);
+        var (logits, detached) = ResidualRecorder.RecordResiduals(model, input);
+        logits.Dispose();
+        detached[1].requires_grad.Should().BeFalse();
+        foreach (var r in detached) r.Dispose();
+        var (logits2, kept) = ResidualRecorder.RecordResiduals(model, input, keepGradient: true);
+        logits2.Dispose();
+        kept[1].sum().backward();
+        var block0 = model.layers[0].parameters().First(p => p.grad is not null);
+        block0.grad!.abs().sum().item<float>().Should().BeGreaterThan(0);
+        model.layers[1].parameters().Where(p => p.grad is not null).Sum(p => p.grad!.abs().sum().item<float>()).Should().Be(0, "block 1 comes after h_1");
+        foreach (var r in kept) r.Dispose();
+    }
+
+    [Fact]
     public void ARewriteChangesWhatLaterLayersReadAndIsWhatIsRecorded()
     {
         using var model = TinyModels.Create("gpt2", seed: 62);

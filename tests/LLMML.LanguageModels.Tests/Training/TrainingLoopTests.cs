@@ -41,6 +41,27 @@ public class TrainingLoopTests
             .BeEquivalentTo(b, o => o.Using<double>(c => c.Subject.Should().BeApproximately(c.Expectation, 2e-5)).WhenTypeIs<double>());
     }
 
+    [Fact]
+    public void ALearningRateScaleMovesEachParameterAtItsOwnRate()
+    {
+        // Adam's first step moves every coordinate by lr·g/(|g| + ε) ≈ ±lr, so the bias (scale 10) moves 10× the weight.
+        var (x, y) = Regression(8);
+        var model = nn.Linear(3, 2);
+        var w0 = model.weight!.detach().clone();
+        var b0 = model.bias!.detach().clone();
+        var options = new TrainingOptions
+        {
+            LearningRate = 1e-3, MinLearningRate = 1e-3, MaxSteps = 1, WeightDecay = 0, MaxGradientNorm = null,
+            LearningRateScale = name => name == "bias" ? 10 : 1,
+        };
+        new TrainingLoop().Run(model, _ => (model.call(x) - y).pow(2).mean(), options);
+        (model.weight!.detach() - w0).abs().max().item<float>().Should().BeApproximately(1e-3f, 1e-5f);
+        (model.bias!.detach() - b0).abs().max().item<float>().Should().BeApproximately(1e-2f, 1e-4f);
+        var bad = new TrainingOptions { MaxSteps = 1, LearningRateScale = _ => 0 };
+        var act = () => new TrainingLoop().Run(model, _ => (model.call(x) - y).pow(2).mean(), bad);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*LearningRateScale must be positive*");
+    }
+
     /// <summary>AdamW (decoupled decay on W only), warm-up + cosine, global-norm clipping, written out in doubles.</summary>
     private static List<double> NaiveAdamW(double[,] w, double[] b, double[] x, double[] y, TrainingOptions o)
     {

@@ -35,6 +35,7 @@ namespace LLMML.Cli
             GenerateCommand.Create(),
             RaspCommand.Create(),
             PretrainCommand.Create(),
+            KnowledgeCommand.Create(),
             BenchCommand.Create(),
             CitationsCommand.Create(),
             ComplexityCommand.Create(),

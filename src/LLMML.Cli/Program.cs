@@ -36,6 +36,7 @@ namespace LLMML.Cli
             GenerateCommand.Create(),
             RaspCommand.Create(),
             PretrainCommand.Create(),
+            KnowledgeCommand.Create(),
             BenchCommand.Create(),
             CitationsCommand.Create(),
             ComplexityCommand.Create(),

@@ -128,8 +128,8 @@ public class MLNetModelBridgeTests
         var fresh = new MLContext();
         var act = () => fresh.Llm().LoadModel(new MemoryStream(corrupted), out _);
 
-        // ML.NET wraps loader exceptions; ours is inside and names the entry.
-        act.Should().Throw<Exception>().Where(e => Flatten(e).Contains("ML.NET model entry 'LLMML.MLNet.Tests.Bridge.CentroidClassifier")
+        // ML.NET wraps loader exceptions; LoadModel hands ours over unwrapped, naming the entry.
+        act.Should().Throw<InvalidDataException>().Where(e => Flatten(e).Contains("ML.NET model entry 'LLMML.MLNet.Tests.Bridge.CentroidClassifier")
             && (Flatten(e).Contains("checksum") || Flatten(e).Contains("cannot be decompressed") || Flatten(e).Contains("zip")),
             "the archive is validated before any transformer is built");
     }

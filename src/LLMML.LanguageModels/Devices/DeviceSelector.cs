@@ -39,7 +39,9 @@ public static class DeviceSelector
 
         string? problem = null;
         if (!cudaAvailable)
-            problem = "CUDA is not available to TorchSharp (no NVIDIA GPU/driver, or the CPU-only libtorch is in use; build with -p:LLMMLTorchBackend=cuda for GPU support)";
+            problem = "CUDA is not available to TorchSharp (no NVIDIA GPU/driver, or a CPU-only libtorch is in use: an app using the " +
+                "LLMML packages references TorchSharp-cuda-linux or TorchSharp-cuda-windows instead of libtorch-cpu-*; a build of the " +
+                "LLMML repository passes -p:LLMMLTorchBackend=cuda)";
         else if (gpuDeviceId >= cudaDeviceCount)
             problem = $"CUDA device {gpuDeviceId} does not exist (this machine has {cudaDeviceCount} CUDA device{(cudaDeviceCount == 1 ? "" : "s")})";
 

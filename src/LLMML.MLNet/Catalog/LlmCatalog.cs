@@ -26,9 +26,34 @@ public sealed class LlmCatalog
     /// <summary>The benchmark tasks as IDataViews.</summary>
     public TaskCatalog Tasks { get; }
 
-    /// <summary><c>mlContext.Model.Load</c> for pipelines that may hold LLMML transformers (the context is registered already).</summary>
-    public ITransformer LoadModel(Stream stream, out DataViewSchema inputSchema) => Context.Model.Load(stream, out inputSchema);
+    /// <summary>
+    /// <c>mlContext.Model.Load</c> for pipelines that may hold LLMML transformers (the context is registered already).
+    /// A corrupt LLMML entry throws <see cref="InvalidDataException"/> naming it; ML.NET's own <c>Model.Load</c> calls
+    /// our loader by reflection and so hands the same exception over wrapped in a <see cref="System.Reflection.TargetInvocationException"/>.
+    /// </summary>
+    public ITransformer LoadModel(Stream stream, out DataViewSchema inputSchema)
+    {
+        try
+        {
+            return Context.Model.Load(stream, out inputSchema);
+        }
+        catch (System.Reflection.TargetInvocationException e) when (Innermost(e) is InvalidDataException inner)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+            throw;
+        }
+    }
 
     /// <summary><c>mlContext.Model.Load</c> from a file, for pipelines that may hold LLMML transformers.</summary>
-    public ITransformer LoadModel(string path, out DataViewSchema inputSchema) => Context.Model.Load(path, out inputSchema);
+    public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
+    {
+        using var stream = File.OpenRead(path);
+        return LoadModel(stream, out inputSchema);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+        return e;
+    }
 }

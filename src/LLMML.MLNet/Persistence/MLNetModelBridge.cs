@@ -20,7 +20,7 @@ namespace LLMML.MLNet.Persistence;
 /// validated in full, and the type's static <see cref="IArchivableTransformer{TSelf}.FromArchive"/> rebuilds it.</para>
 /// <para>Because the catalog is per <see cref="MLContext"/>, a context must be registered before
 /// <c>mlContext.Model.Load</c>: calling <c>mlContext.Llm()</c> does it (so do LLMML's estimators).</para>
-/// <para>Checked against Microsoft.ML 5.0.1. <see cref="VerifyCompatibility"/> binds every internal member up front
+/// <para>Checked against Microsoft.ML 6.0.0. <see cref="VerifyCompatibility"/> binds every internal member up front
 /// and throws <see cref="NotSupportedException"/> naming what a different ML.NET lacks; a test calls it.</para>
 /// </remarks>
 public static class MLNetModelBridge
@@ -32,8 +32,18 @@ public static class MLNetModelBridge
     private const string ModelSignature = "LLMMLARC";
     private const uint VersionWritten = 0x00010001;
 
+    /// <summary>The Microsoft.ML version whose internals the bridge was checked against.</summary>
+    public const string WrittenFor = "6.0.0";
+
     private static readonly Lazy<Internals> Bound = new(Internals.Bind, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly ConditionalWeakTable<ComponentCatalog, MLContext> Registered = new();
+
+    /// <summary>
+    /// The loaded assembly's informational version ("6.0.0+commit"); ML.NET's assembly version is always 1.0.0.0, so
+    /// it cannot tell a user which ML.NET they have.
+    /// </summary>
+    public static string InformationalVersion(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Binds all ML.NET internals the bridge uses; throws <see cref="NotSupportedException"/> listing any that are missing.</summary>
     public static void VerifyCompatibility() => _ = Bound.Value;
@@ -192,8 +202,8 @@ public static class MLNetModelBridge
 
             if (missing.Count > 0)
                 throw new NotSupportedException(
-                    $"LLMML's ML.NET model bridge was written for Microsoft.ML 5.0.1, but the loaded Microsoft.ML " +
-                    $"{core.GetName().Version} lacks: {string.Join("; ", missing)}. Saving LLMML transformers with " +
+                    $"LLMML's ML.NET model bridge was written for Microsoft.ML {WrittenFor}, but the loaded Microsoft.ML " +
+                    $"{InformationalVersion(core)} lacks: {string.Join("; ", missing)}. Saving LLMML transformers with " +
                     "mlContext.Model.Save/Load is unavailable; save them with LlmModels.Save instead.");
             return b;
         }
@@ -219,7 +229,7 @@ public static class MLNetModelBridge
                 Invoke(_addClass, catalog, info, new[] { LoaderSignature }, false);
         }
 
-        // ML.NET 5.0.1 rejects an entry with neither strings nor a loader assembly name (its header check expects the
+        // ML.NET 5.0.1 and 6.0.0 reject an entry with neither strings nor a loader assembly name (its header check expects the
         // reader at the tail), so the name is always written; the simple name keeps models loadable across LLMML versions.
         private object NewVersionInfo() =>
             _versionInfo.Invoke([ModelSignature, VersionWritten, VersionWritten, VersionWritten, typeof(MLNetModelBridge).Assembly.GetName().Name, LoaderSignature, null]);

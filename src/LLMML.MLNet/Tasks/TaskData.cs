@@ -1,6 +1,9 @@
 namespace LLMML.MLNet.Tasks;
 
-/// <summary>Finds the repository's <c>data/</c> folders for tasks read from files.</summary>
+/// <summary>
+/// Finds the <c>data/</c> folders LLMML ships: in the repository, or beside an application's output when it references
+/// the LLMML.Data package.
+/// </summary>
 public static class TaskData
 {
     /// <summary>Environment variable naming the <c>data</c> folder explicitly.</summary>
@@ -30,6 +33,18 @@ public static class TaskData
             tried.Add($"data/{name} above {start}");
         }
         throw new DirectoryNotFoundException(
-            $"Could not find data/{name}/{probeFile} (looked in: {string.Join("; ", tried)}). Run from the repository or set {DataDirectoryVariable}.");
+            $"Could not find data/{name}/{probeFile} (looked in: {string.Join("; ", tried)}). Run from the repository, reference the LLMML.Data package, or set {DataDirectoryVariable}.");
+    }
+
+    /// <summary>
+    /// A shipped model organism's checkpoint directory (<c>data/models/{name}</c>: random, base, post, competing,
+    /// competing-p0, competing-p70), found as <see cref="FindDirectory"/> finds data.
+    /// </summary>
+    public static string Organism(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..")
+            throw new ArgumentException($"Organism name '{name}' must be a plain name such as \"post\", not a path.", nameof(name));
+        return FindDirectory(Path.Combine("models", name), "config.json");
     }
 }

@@ -50,6 +50,7 @@ public abstract class LanguageModelEstimatorBase<TOptions, TTransformer> : IEsti
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(MLNetModelBridge.ToSchemaShape(input.Schema));
+        AnswerScoringColumns.CheckLabel(Options, input.Schema);
         return FitCore(input);
     }
 
@@ -61,5 +62,5 @@ public abstract class LanguageModelEstimatorBase<TOptions, TTransformer> : IEsti
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        EstimatorSchemas.Extend(inputSchema, AnswerScoringColumns.Inputs(Options), AnswerScoringColumns.Outputs(Options), _component);
+        EstimatorSchemas.Extend(inputSchema, AnswerScoringColumns.Inputs(Options, Options.AnswerColumn), AnswerScoringColumns.Outputs(Options, Options.AnswerColumn is not null), _component);
 }

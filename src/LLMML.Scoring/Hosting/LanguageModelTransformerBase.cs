@@ -99,20 +99,24 @@ public abstract class LanguageModelTransformerBase<TSelf, TOptions> : BatchedTra
     /// <inheritdoc />
     protected override BatchedMapping CreateMapping(DataViewSchema inputSchema)
     {
-        var mapping = Mapping();
+        AnswerScoringColumns.CheckLabel(_options, inputSchema);
+        // Gold answers are needed to fit and to score their likelihood, not to predict: rows without the answer column
+        // (a PredictionEngine fed only the prompt) get no AnswerLogLikelihood/AnswerTokenCount columns.
+        var gold = _options.AnswerColumn is { } a && inputSchema.GetColumnOrNull(a) is not null ? a : null;
+        var mapping = Mapping(gold);
         mapping.GetOutputSchema(inputSchema);   // names a missing or mistyped input column now, not at the first cursor
         return mapping;
     }
 
-    private BatchedMapping Mapping()
+    private BatchedMapping Mapping(string? goldColumn)
     {
         string Continuation(string answer) => TaskFormat.Continuation(answer) + _options.AnswerTerminator;
         var candidates = _options.AnswerSet?.Select(Continuation).ToArray() ?? [];
-        return new BatchedMapping("LM answer scoring", AnswerScoringColumns.Inputs(_options), AnswerScoringColumns.Outputs(_options), (input, output) =>
+        return new BatchedMapping("LM answer scoring", AnswerScoringColumns.Inputs(_options, goldColumn), AnswerScoringColumns.Outputs(_options, goldColumn is not null), (input, output) =>
         {
             _options.CancellationToken.ThrowIfCancellationRequested();
             var prompts = input.Get<ReadOnlyMemory<char>>(_options.PromptColumn).Select(p => p.ToString()).ToArray();
-            var golds = _options.AnswerColumn is { } a ? input.Get<ReadOnlyMemory<char>>(a).Select(x => Continuation(x.ToString())).ToArray() : null;
+            var golds = goldColumn is { } a ? input.Get<ReadOnlyMemory<char>>(a).Select(x => Continuation(x.ToString())).ToArray() : null;
 
             if (candidates.Length > 0 || golds is not null)
             {

@@ -24,7 +24,7 @@ public class DeviceSelectorTests
     public void GpuRequestedWithoutFallbackOnACpuOnlyMachineFailsSayingWhy()
     {
         FluentActions.Invoking(() => DeviceSelector.ResolveCudaOrdinal(0, fallbackToCpu: false, cudaAvailable: false, cudaDeviceCount: 0))
-            .Should().Throw<InvalidOperationException>().WithMessage("*GPU device 0*CUDA is not available*FallbackToCpu*");
+            .Should().Throw<InvalidOperationException>().WithMessage("*GPU device 0*CUDA is not available*TorchSharp-cuda-linux*-p:LLMMLTorchBackend=cuda*FallbackToCpu*", "package users and repository builders each get their instruction");
         if (!torch.cuda.is_available())
             FluentActions.Invoking(() => DeviceSelector.Select(0, fallbackToCpu: false)).Should().Throw<InvalidOperationException>()
                 .WithMessage("*CUDA is not available*");

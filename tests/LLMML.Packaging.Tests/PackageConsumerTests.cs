@@ -1,0 +1,131 @@
+using System.Xml.Linq;
+
+namespace LLMML.Packaging.Tests;
+
+/// <summary>
+/// What a .NET user outside this repository gets from the packages: metadata, the Debian/Ubuntu fix applied by their
+/// own build, the runtime check, the data package, and the llmml tool. Slow (a pack and two builds): minutes, not seconds.
+/// </summary>
+public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixture<PackedRepository>
+{
+    private static readonly string[] Libraries =
+        ["LLMML.Foundation", "LLMML.LanguageModels", "LLMML.MLNet", "LLMML.Scoring", "LLMML.Eigenpruning", "LLMML.Complexity",
+         "LLMML.ModelOrganisms", "LLMML.Rasp", "LLMML.Rasp.Torch", "LLMML.Citations", "LLMML.Sweeps", "LLMML.Data"];
+
+    [Fact]
+    public void Every_src_project_packs_with_real_metadata()
+    {
+        packed.PackLog.ExitCode.Should().Be(0, packed.PackLog.ToString());
+        foreach (var id in Libraries.Append("llmml"))
+        {
+            var meta = Metadata(packed.Nuspec(id));
+            meta("id").Should().Be(id);
+            meta("version").Should().Be(packed.Version);
+            meta("authors").Should().NotBeNullOrWhiteSpace();
+            meta("description").Should().NotBeNullOrWhiteSpace().And.NotBe("Package Description", $"{id} needs its own description");
+            meta("license").Should().Be("MIT");
+            meta("readme").Should().Be("README.md");
+            meta("tags").Should().Contain("ml.net");
+            packed.Entries(id).Should().Contain("README.md");
+        }
+    }
+
+    [Fact]
+    public void The_libtorch_runtime_is_left_to_the_consumer_and_the_native_fixes_travel_as_buildTransitive()
+    {
+        foreach (var id in Libraries)
+        {
+            var dependencies = packed.Nuspec(id).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToArray();
+            dependencies.Should().NotContain(d => d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase) || d.StartsWith("TorchSharp-cuda", StringComparison.OrdinalIgnoreCase),
+                $"{id} must not freeze the packing machine's OS into its dependencies");
+        }
+        packed.Entries("LLMML.LanguageModels").Should().Contain(
+        [
+            "buildTransitive/LLMML.LanguageModels.props", "buildTransitive/LLMML.LanguageModels.targets",
+            "buildTransitive/WeakenElfVersionNeed.cs", "buildTransitive/PatchMklVendorCheck.cs",
+        ]);
+        packed.Entries("LLMML.Data").Should().Contain(["buildTransitive/LLMML.Data.targets", "data/models/post/model.safetensors", "data/citations/cora.npz", "data/gsm8k/test.jsonl"]);
+    }
+
+    [Fact]
+    public void A_consumer_app_built_from_the_packages_alone_runs_an_LM_and_a_citations_pipeline()
+    {
+        var app = Consumer("app", withRuntime: true);
+        var build = Build(app);
+        build.ExitCode.Should().Be(0, build.ToString());
+
+        var output = Path.Combine(app, "bin", "Release", "net10.0");
+        File.Exists(Path.Combine(output, "data", "models", "post", "config.json")).Should().BeTrue("LLMML.Data copies the organisms beside the app");
+        var run = PackedRepository.Dotnet(app, null, Path.Combine(output, "Consumer.dll"));
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Output.Should().Contain("LM pipeline: 8 rows").And.Contain("Citations pipeline: 2708 papers");
+    }
+
+    [Fact]
+    public void A_consumer_app_without_a_libtorch_runtime_fails_its_build_naming_the_package_for_its_os()
+    {
+        var app = Consumer("no-runtime", withRuntime: false);
+        var build = Build(app);
+        build.ExitCode.Should().NotBe(0);
+        build.Output.Should().Contain("LLMML001").And.Contain("dotnet add package libtorch-cpu-");
+    }
+
+    [Fact]
+    public void The_llmml_tool_installs_from_the_feed_and_evaluates_a_shipped_organism()
+    {
+        var tools = Path.Combine(packed.Work, "tools");
+        // The tool's own package cache: a tool package carries libtorch, which must not pile up in the user's cache.
+        var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(packed.Work, "tool-packages") };
+        var install = PackedRepository.Dotnet(packed.Work, env, "tool", "install", "llmml", "--tool-path", tools, "--add-source", packed.Feed, "--version", packed.Version);
+        install.ExitCode.Should().Be(0, install.ToString());
+
+        var model = Path.Combine(packed.RepositoryRoot, "data", "models", "post");
+        var eval = PackedRepository.Run(Path.Combine(tools, "llmml"), packed.Work, null, "eval", "--model", model, "--task", "int-sum", "--limit", "8", "--json");
+        eval.ExitCode.Should().Be(0, eval.ToString());
+        eval.Output.Should().MatchRegex("\"rows\":\\s*8\\b");
+    }
+
+    private string Consumer(string name, bool withRuntime)
+    {
+        var dir = Path.Combine(packed.Work, name);
+        Directory.CreateDirectory(dir);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), Path.Combine(dir, "Program.cs"));
+        var runtime = withRuntime ? "\n    <PackageReference Include=\"libtorch-cpu-linux-x64\" Version=\"2.10.0\" />" : "";
+        File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="LLMML.Scoring" Version="{packed.Version}" />
+                <PackageReference Include="LLMML.Citations" Version="{packed.Version}" />
+                <PackageReference Include="LLMML.Data" Version="{packed.Version}" />{runtime}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="llmml-local" value="{packed.Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        return dir;
+    }
+
+    // LLMML's packages restore into the run's own folder; TorchSharp, libtorch and ML.NET come read-only from the
+    // packages the solution already restored (a fallback folder), so nothing is downloaded twice or cached for good.
+    private ProcessResult Build(string app) =>
+        PackedRepository.Dotnet(app, null, "build", "-c", "Release",
+            $"-p:RestorePackagesPath={Path.Combine(packed.Work, "packages")}", $"-p:RestoreFallbackFolders={PackedRepository.GlobalPackages}");
+
+    private static Func<string, string?> Metadata(XDocument nuspec)
+    {
+        var metadata = nuspec.Descendants().First(e => e.Name.LocalName == "metadata");
+        return name => metadata.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+    }
+}

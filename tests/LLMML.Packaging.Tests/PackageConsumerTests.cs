@@ -10,7 +10,7 @@ public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixtur
 {
     private static readonly string[] Libraries =
         ["LLMML.Foundation", "LLMML.LanguageModels", "LLMML.MLNet", "LLMML.Scoring", "LLMML.Eigenpruning", "LLMML.Complexity",
-         "LLMML.ModelOrganisms", "LLMML.Rasp", "LLMML.Rasp.Torch", "LLMML.Citations", "LLMML.Sweeps", "LLMML.Data"];
+         "LLMML.ModelOrganisms", "LLMML.Rasp", "LLMML.Rasp.Torch", "LLMML.TracrInjection", "LLMML.Citations", "LLMML.Sweeps", "LLMML.Data"];
 
     [Fact]
     public void Every_src_project_packs_with_real_metadata()

@@ -4,7 +4,7 @@ namespace LLMML.Packaging.Tests;
 
 /// <summary>
 /// What a .NET user outside this repository gets from the packages: metadata, the Debian/Ubuntu fix applied by their
-/// own build, the runtime check, the data package, and the llmml tool. Slow (a pack and two builds): minutes, not seconds.
+/// own build, the runtime check and the data package. Slow (a pack and two builds): minutes, not seconds.
 /// </summary>
 public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixture<PackedRepository>
 {
@@ -16,7 +16,7 @@ public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixtur
     public void Every_src_project_packs_with_real_metadata()
     {
         packed.PackLog.ExitCode.Should().Be(0, packed.PackLog.ToString());
-        foreach (var id in Libraries.Append("llmml"))
+        foreach (var id in Libraries)
         {
             var meta = Metadata(packed.Nuspec(id));
             meta("id").Should().Be(id);
@@ -68,21 +68,6 @@ public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixtur
         var build = Build(app);
         build.ExitCode.Should().NotBe(0);
         build.Output.Should().Contain("LLMML001").And.Contain("dotnet add package libtorch-cpu-");
-    }
-
-    [Fact]
-    public void The_llmml_tool_installs_from_the_feed_and_evaluates_a_shipped_organism()
-    {
-        var tools = Path.Combine(packed.Work, "tools");
-        // The tool's own package cache: a tool package carries libtorch, which must not pile up in the user's cache.
-        var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(packed.Work, "tool-packages") };
-        var install = PackedRepository.Dotnet(packed.Work, env, "tool", "install", "llmml", "--tool-path", tools, "--add-source", packed.Feed, "--version", packed.Version);
-        install.ExitCode.Should().Be(0, install.ToString());
-
-        var model = Path.Combine(packed.RepositoryRoot, "data", "models", "post");
-        var eval = PackedRepository.Run(Path.Combine(tools, "llmml"), packed.Work, null, "eval", "--model", model, "--task", "int-sum", "--limit", "8", "--json");
-        eval.ExitCode.Should().Be(0, eval.ToString());
-        eval.Output.Should().MatchRegex("\"rows\":\\s*8\\b");
     }
 
     private string Consumer(string name, bool withRuntime)

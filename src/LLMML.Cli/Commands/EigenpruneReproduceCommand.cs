@@ -39,6 +39,7 @@ internal static class EigenpruneReproduceCommand
         var matrices = new Option<string>("--matrices") { Description = "Matrices of the all-matrix rows.", DefaultValueFactory = _ => "q,k,v,o,mlp-in,mlp-out" };
         var counts = new Option<string>("--counts") { Description = "Counts tried by validated selection (0 is always tried).", DefaultValueFactory = _ => "1,2,4,8,16,32" };
         var exactExamples = new Option<int>("--exact-examples") { Description = "Training examples each exact ablation is measured on.", DefaultValueFactory = _ => 200 }.AtLeast(1);
+        var exactBudget = new Option<int>("--exact-budget") { Description = "Most exact ablations (one forward each) the exact rows may run.", DefaultValueFactory = _ => 4096 }.AtLeast(1);
         var maxExamples = new Option<int?>("--max-examples") { Description = "Use at most the first N train rows." }.AtLeast(3);
         var testLimit = new Option<int?>("--test-limit") { Description = "Score at most the first N test rows." }.AtLeast(1);
         var steps = new Option<int>("--steps") { Description = "Optimizer steps of LoRA and SVFT-diag.", DefaultValueFactory = _ => 300 };
@@ -52,7 +53,7 @@ internal static class EigenpruneReproduceCommand
         var command = new Command("eigenprune-reproduce", "The eigenpruning reproduction table on one organism and task (issue 21): every scorer, the paper-compatible mode and the controls, with wall seconds.")
         {
             model, task, alsoTest, competitor, matrices, counts, exactExamples, maxExamples, testLimit, steps, skip, seed, label, threads, json,
-            counterfactualTask, counterfactualSwap,
+            counterfactualTask, counterfactualSwap, exactBudget,
         };
         command.SetAction((parse, ct) =>
         {
@@ -62,7 +63,7 @@ internal static class EigenpruneReproduceCommand
             var setup = new Setup(parse.GetValue(model)!, parse.GetValue(label), parse.GetValue(task)!,
                 (parse.GetValue(alsoTest) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 parse.GetValue(competitor), MatrixKinds.Parse(parse.GetValue(matrices)!), EigenpruneCommand.ParseInts(parse.GetValue(counts), "--counts")!,
-                parse.GetValue(exactExamples), parse.GetValue(maxExamples), parse.GetValue(testLimit), parse.GetValue(steps), skipped, parse.GetValue(seed),
+                parse.GetValue(exactExamples), parse.GetValue(exactBudget), parse.GetValue(maxExamples), parse.GetValue(testLimit), parse.GetValue(steps), skipped, parse.GetValue(seed),
                 parse.GetValue(counterfactualTask), parse.GetValue(counterfactualSwap)!.Split(',', StringSplitOptions.TrimEntries));
             var result = ConsoleProgress.Run(false, progress => Run(setup, progress, ct));
             if (parse.GetValue(json) is { } file) AtomicFile.WriteAllText(file.FullName, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -73,7 +74,7 @@ internal static class EigenpruneReproduceCommand
     }
 
     private sealed record Setup(string Model, string? Label, string Task, string[] AlsoTest, string? Competitor, IReadOnlyList<LanguageModels.Hooks.WeightKind> Matrices,
-        int[] Counts, int ExactExamples, int? MaxExamples, int? TestLimit, int Steps, HashSet<string> Skip, int Seed, string? CounterfactualTask, string[] Swap);
+        int[] Counts, int ExactExamples, int ExactBudget, int? MaxExamples, int? TestLimit, int Steps, HashSet<string> Skip, int Seed, string? CounterfactualTask, string[] Swap);
 
     private static JsonObject Run(Setup setup, IProgress<Foundation.Progress.ProgressUpdate> progress, CancellationToken ct)
     {
@@ -150,7 +151,7 @@ internal static class EigenpruneReproduceCommand
         if (!setup.Skip.Contains("exact"))
         {
             // The best honest option: exact effects on the scored part of train, the count chosen on the held-out part.
-            var exact = all with { Scorer = Scorer.Exact, ExactExamples = setup.ExactExamples };
+            var exact = all with { Scorer = Scorer.Exact, ExactExamples = setup.ExactExamples, ExactBudget = setup.ExactBudget };
             var clock = Stopwatch.StartNew();
             var (fit, held) = Eigenpruner.ValidationSplit(train.Length, exact with { ValidateCounts = setup.Counts });
             var fitExamples = fit.Select(i => train[i]).ToArray();

@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using LLMML.Eigenpruning.Attribution;
 using LLMML.Eigenpruning.Matrices;
 
@@ -42,35 +43,12 @@ public static class ScoreAgreement
         return union == 0 ? 0 : x.Intersect(y).Count() / (double)union;
     }
 
-    /// <summary>Spearman rank correlation with average ranks for ties.</summary>
+    /// <summary>Spearman rank correlation with average ranks for ties (MathNet's; NaN when a side is constant).</summary>
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Count != b.Count) throw new ArgumentException($"{a.Count} and {b.Count} values cannot be correlated.", nameof(b));
-        var (ra, rb) = (Ranks(a), Ranks(b));
-        double ma = ra.Average(), mb = rb.Average();
-        double cov = 0, va = 0, vb = 0;
-        for (var i = 0; i < ra.Length; i++)
-        {
-            cov += (ra[i] - ma) * (rb[i] - mb);
-            va += (ra[i] - ma) * (ra[i] - ma);
-            vb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return va == 0 || vb == 0 ? double.NaN : cov / Math.Sqrt(va * vb);
-    }
-
-    private static double[] Ranks(IReadOnlyList<double> v)
-    {
-        var order = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToArray();
-        var ranks = new double[v.Count];
-        for (var k = 0; k < order.Length;)
-        {
-            var end = k;
-            while (end + 1 < order.Length && v[order[end + 1]] == v[order[k]]) end++;
-            for (var m = k; m <= end; m++) ranks[order[m]] = (k + end) / 2.0;
-            k = end + 1;
-        }
-        return ranks;
+        return Correlation.Spearman(a, b);
     }
 }

@@ -8,7 +8,8 @@ using Spectre.Console;
 namespace LLMML.Cli.Commands;
 
 /// <summary>
-/// The citation benchmark on the synthetic 185K-paper graph: a table beside networkx's figures, and JSON.
+/// The citation benchmark on the synthetic 185K-paper graph: a table beside networkx's figures from METHODS.md (another
+/// machine and run: context, not a same-run comparison), and JSON.
 /// Mounted as `llmml bench citations`.
 /// </summary>
 internal static class CitationsBenchCommand
@@ -23,7 +24,7 @@ internal static class CitationsBenchCommand
             Description = "Instead: the OpenAlex-scale benchmark on a generated graph of this many papers (~10 references each; 10000000 ≈ 100M references): load + all features but betweenness, per-stage throughput and peak memory per reference.",
         };
         var meanReferences = new Option<double>("--mean-references") { Description = "With --scale: mean references per paper.", DefaultValueFactory = _ => 10 };
-        var command = new Command("citations", "Benchmark citation features on the synthetic ACL-like graph (185K papers, ~790K citations) against the issue's targets and networkx; --scale for OpenAlex-sized graphs.")
+        var command = new Command("citations", "Benchmark citation features on the synthetic ACL-like graph (185K papers, ~790K citations) against the issue's targets (networkx figures from METHODS.md shown as context); --scale for OpenAlex-sized graphs.")
         {
             json, reps, nodes, scale, meanReferences,
         };
@@ -38,7 +39,7 @@ internal static class CitationsBenchCommand
             int n = parse.GetValue(nodes);
             var graph = new AclLikeGraphOptions { Nodes = n, Seeds = (int)Math.Round(n * 9255.0 / 185_384), Edges = (int)Math.Round(n * 786_376.0 / 185_384) };
             var result = CitationBenchmark.Run(graph, Math.Max(1, parse.GetValue(reps)), null, ConsoleProgress.Stages(), ct);
-            var table = new Table().AddColumns("step", "LLMML wall (s)", "LLMML CPU (s)", "target (s)", "networkx 3.6 (s)");
+            var table = new Table().AddColumns("step", "LLMML wall (s)", "LLMML CPU (s)", "target (s)", "networkx 3.6 (s), another run: METHODS.md §5");
             foreach (var s in result.Steps)
             {
                 string verdict = s.TargetSeconds is { } t ? (s.MedianSeconds <= t ? " [green]✓[/]" : " [red]✗[/]") : "";

@@ -22,10 +22,16 @@ namespace LLMML.Build
         /// <summary>Path of the host's CPU description; a property so tests can stand in for another vendor.</summary>
         public string CpuInfo { get; set; } = "/proc/cpuinfo";
 
+        /// <summary>
+        /// Patch whatever the host's vendor: for output made to run on other machines (the llmml tool package). On an
+        /// Intel CPU the patched function answers what the original would, so only AMD users see a difference.
+        /// </summary>
+        public bool AnyHost { get; set; }
+
         public override bool Execute()
         {
             var vendor = MklVendorCheck.HostVendor(CpuInfo);
-            if (vendor != "AuthenticAMD")
+            if (vendor != "AuthenticAMD" && !AnyHost)
             {
                 Log.LogMessage(MessageImportance.Low, $"CPU vendor '{vendor ?? "unknown"}' is not AMD: MKL's vendor check is left alone.");
                 return true;
@@ -38,7 +44,7 @@ namespace LLMML.Build
                     switch (outcome.Kind)
                     {
                         case MklVendorCheck.OutcomeKind.Patched:
-                            Log.LogMessage(MessageImportance.High, $"LLMML: {outcome.Message} (AMD host; opt out with -p:LLMMLPatchMklVendorCheck=false).");
+                            Log.LogMessage(MessageImportance.High, $"LLMML: {outcome.Message} ({(AnyHost ? "for any host" : "AMD host")}; opt out with -p:LLMMLPatchMklVendorCheck=false).");
                             break;
                         case MklVendorCheck.OutcomeKind.Skipped:
                             Log.LogWarning($"LLMML: MKL vendor check not patched in {item.ItemSpec}: {outcome.Message}");

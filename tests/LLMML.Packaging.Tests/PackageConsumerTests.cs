@@ -4,7 +4,7 @@ namespace LLMML.Packaging.Tests;
 
 /// <summary>
 /// What a .NET user outside this repository gets from the packages: metadata, the Debian/Ubuntu fix applied by their
-/// own build, the runtime check and the data package. Slow (a pack and two builds): minutes, not seconds.
+/// own build, the runtime check, the data package and the llmml tool. Slow (a pack and two builds): minutes, not seconds.
 /// </summary>
 public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixture<PackedRepository>
 {
@@ -59,6 +59,30 @@ public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixtur
         var run = PackedRepository.Dotnet(app, null, Path.Combine(output, "Consumer.dll"));
         run.ExitCode.Should().Be(0, run.ToString());
         run.Output.Should().Contain("LM pipeline: 8 rows").And.Contain("Citations pipeline: 2708 papers");
+    }
+
+    [Fact]
+    public void The_llmml_tool_installs_from_the_feed_and_runs_an_LM_and_a_citations_command()
+    {
+        var pointer = packed.Nuspec("llmml").Descendants().Where(e => e.Name.LocalName == "packageType").Select(e => (string)e.Attribute("name")!);
+        pointer.Should().Contain("DotnetTool");
+        packed.Entries("llmml.linux-x64").Should().Contain("tools/net10.0/linux-x64/libtorch_cpu.so", "the RID-specific tool package carries its libtorch");
+
+        var tools = Path.Combine(packed.Work, "tools");
+        var install = PackedRepository.Dotnet(packed.Work, null, "tool", "install", "llmml", "--version", packed.Version, "--tool-path", tools, "--add-source", packed.Feed);
+        install.ExitCode.Should().Be(0, install.ToString());
+        var llmml = Path.Combine(tools, "llmml");
+
+        // Run from a folder outside the repository, on the repository's data given by path, as a user would.
+        var data = Path.Combine(packed.RepositoryRoot, "data");
+        var eval = PackedRepository.Run(llmml, packed.Work, null, "eval", "--model", Path.Combine(data, "models", "post"), "--task", "int-mult", "--limit", "8", "--json");
+        eval.ExitCode.Should().Be(0, eval.ToString());
+        eval.Output.Should().Contain("\"exactMatchAccuracy\"");
+
+        var features = Path.Combine(packed.Work, "cora-features.csv");
+        var citations = PackedRepository.Run(llmml, packed.Work, null, "citations", "features", "--input", Path.Combine(data, "citations", "cora.cites"), "--format", "cora", "--out", features);
+        citations.ExitCode.Should().Be(0, citations.ToString());
+        File.ReadLines(features).Count().Should().Be(2708 + 1, "one row per Cora paper and a header");
     }
 
     [Fact]

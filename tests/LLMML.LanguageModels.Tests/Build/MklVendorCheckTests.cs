@@ -138,6 +138,22 @@ public class MklVendorCheckTests
         engine.Messages.Should().Contain(m => m.Contains("patched mkl_serv_intel_cpu_true"));
     }
 
+    [Fact]
+    public void AToolPackagesCopyIsPatchedWhateverTheHost()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists(CacheLibrary)) return;
+        using var dir = new TempDirectory();
+        var copy = dir.CopyOf(CacheLibrary, "libtorch_cpu.so");
+        var intel = Path.Combine(dir.Path, "cpuinfo-intel");
+        File.WriteAllText(intel, "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n");
+
+        var engine = new RecordingEngine();
+        new PatchMklVendorCheck { BuildEngine = engine, Files = [new TaskItem(copy)], CpuInfo = intel, AnyHost = true }.Execute().Should().BeTrue();
+
+        DifferingOffsets(CacheLibrary, copy).Should().HaveCount(6);
+        engine.Messages.Should().Contain(m => m.Contains("for any host"));
+    }
+
     // fp32 GEMM against a float64 one of the same inputs. With entries ~ N(0, 1) and K = 768 the outputs are ~ N(0, 768)
     // (|C| up to ~100); fp32 rounding of a K-term dot product is typically √K·2⁻²⁴·|C| ≈ 1e-4 (measured 5e-5 unpatched,
     // 8e-5 patched). 1e-3 leaves room for summation order and still fails at once for a kernel computing the wrong thing.

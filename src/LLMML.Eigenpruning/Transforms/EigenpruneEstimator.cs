@@ -1,5 +1,4 @@
 using LLMML.LanguageModels.Generation;
-using LLMML.MLNet.Tasks;
 using LLMML.Scoring.Transforms;
 using LLMML.Scoring.Hosting;
 using Microsoft.ML;
@@ -22,12 +21,8 @@ public sealed class EigenpruneEstimator : LanguageModelEstimatorBase<EigenpruneO
     }
 
     /// <inheritdoc />
-    protected override EigenprunedTransformer FitCore(IDataView input)
-    {
-        var answerColumn = Options.AnswerColumn ?? throw new ArgumentException("Eigenpruning learns from gold answers: set AnswerColumn.", nameof(input));
-        var rows = TaskRows.Read(input, Options.PromptColumn, answerColumn, Component, Options.MaxExamples);
-        var pruned = GivenModel?.Clone() ?? LoadModel();
-        try
+    protected override EigenprunedTransformer FitCore(IDataView input) =>
+        FitOnGoldAnswers(input, "Eigenpruning", Options.MaxExamples, (pruned, rows) =>
         {
             var examples = Eigenpruner.Encode(pruned, rows, Options);
             var counterfactuals = Options.Corruption == Attribution.Corruption.Counterfactual
@@ -35,11 +30,5 @@ public sealed class EigenpruneEstimator : LanguageModelEstimatorBase<EigenpruneO
                 : null;
             var report = Eigenpruner.Prune(pruned, examples, Options.Settings, Options.CancellationToken, counterfactuals);
             return new EigenprunedTransformer(Context, Options.Clone(), pruned, report);
-        }
-        catch
-        {
-            pruned.Dispose();
-            throw;
-        }
-    }
+        });
 }

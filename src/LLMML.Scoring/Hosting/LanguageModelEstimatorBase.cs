@@ -1,4 +1,5 @@
 using LLMML.LanguageModels.Generation;
+using LLMML.MLNet.Tasks;
 using LLMML.MLNet.Transforms;
 using LLMML.MLNet.Persistence;
 using LLMML.Scoring.Transforms;
@@ -56,6 +57,32 @@ public abstract class LanguageModelEstimatorBase<TOptions, TTransformer> : IEsti
 
     /// <summary>Builds the transformer once the input columns are known to be right.</summary>
     protected abstract TTransformer FitCore(IDataView input);
+
+    /// <summary>
+    /// The shape every estimator that learns from gold answers shares: reads the (prompt, answer) rows, then hands
+    /// <paramref name="fit"/> a model of its own — a copy of the given one, never the caller's, or a fresh load — which
+    /// the returned transformer owns; if fitting throws, that model is disposed here.
+    /// </summary>
+    /// <param name="input">The training rows.</param>
+    /// <param name="what">Names the method in the error for a missing answer column, e.g. "Eigenpruning".</param>
+    /// <param name="maxExamples">Read at most this many rows (null: all).</param>
+    /// <param name="fit">Builds the transformer from the model copy and the rows.</param>
+    protected TTransformer FitOnGoldAnswers(IDataView input, string what, int? maxExamples, Func<LanguageModel, IReadOnlyList<TaskExample>, TTransformer> fit)
+    {
+        var answerColumn = Options.AnswerColumn ?? throw new ArgumentException($"{what} learns from gold answers: set AnswerColumn.", nameof(input));
+        var rows = TaskRows.Read(input, Options.PromptColumn, answerColumn, _component, maxExamples);
+        if (rows.Count == 0) throw new ArgumentException($"{what} needs training rows, but the data has none.", nameof(input));
+        var model = GivenModel?.Clone() ?? LoadModel();
+        try
+        {
+            return fit(model, rows);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Loads <see cref="ScoreAnswersOptions.ModelDirectory"/> onto the context's device (the caller owns the result).</summary>
     protected LanguageModel LoadModel() => CheckpointSource.Load(Context, Options.ModelDirectory!);

@@ -1,5 +1,4 @@
 using LLMML.LanguageModels.Generation;
-using LLMML.MLNet.Tasks;
 using LLMML.Scoring.Hosting;
 using LLMML.TracrInjection.Teachers;
 using LLMML.TracrInjection.Training;
@@ -22,15 +21,10 @@ public sealed class TracrInjectTrainer : LanguageModelEstimatorBase<TracrInjectO
     }
 
     /// <inheritdoc />
-    protected override TracrInjectTransformer FitCore(IDataView input)
-    {
-        var answerColumn = Options.AnswerColumn ?? throw new ArgumentException("Injection learns from gold answers: set AnswerColumn.", nameof(input));
-        var rows = TaskRows.Read(input, Options.PromptColumn, answerColumn, Component, Options.MaxExamples);
-        if (rows.Count == 0) throw new ArgumentException($"{Component}: the training data has no rows.", nameof(input));
-        var program = InjectionProgramCatalog.Get(Options.Program);
-        var model = GivenModel?.Clone() ?? LoadModel();
-        try
+    protected override TracrInjectTransformer FitCore(IDataView input) =>
+        FitOnGoldAnswers(input, "Injection", Options.MaxExamples, (model, rows) =>
         {
+            var program = InjectionProgramCatalog.Get(Options.Program);
             var sequences = InjectionData.Align(model, program.Alignment, rows, Options.AnswerTerminator);
             var (teacher, examples, verified) = InjectionData.PrepareTeacher(program, sequences, rows, Options.Progress, Options.CancellationToken);
             using (teacher)
@@ -41,11 +35,5 @@ public sealed class TracrInjectTrainer : LanguageModelEstimatorBase<TracrInjectO
                     result.Training.StepsCompleted, result.Seconds, last.Item1, last.Item2, last.Item3);
                 return new TracrInjectTransformer(Context, (TracrInjectOptions)Options.Clone(), model, result.Adapter, teacher.Model.Config, program.Alignment, report);
             }
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+        });
 }

@@ -101,47 +101,47 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
         using var scores = Eigenpruner.Score(model, examples, settings, context.CancellationToken);
         var positions = Positions(scores, model.Config.NumLayers, kinds);
         foreach (var (fraction, ablation) in Settings.Select(s => (s.Fraction, s.Ablation)))
+        {
+            StrategyTraining.ThrowIfCallerCancelled(context);
+            var pruned = model.Clone();
+            try
             {
-                StrategyTraining.ThrowIfCallerCancelled(context);
-                var pruned = model.Clone();
-                try
+                var report = scores.Prune(pruned, ablation, fraction);
+                var subset = report.Pruned.Select(p => positions[p.Id]).ToArray();
+                var payload = new PayloadWriter();
+                payload.WriteGamma(subset.Length + 1);
+                payload.WriteBit(ablation == Ablation.Mean);
+                foreach (var kind in Enum.GetValues<WeightKind>()) payload.WriteBit(kinds.Contains(kind));
+                var mask = SubsetCode.Encode(scores.Count, subset);
+                payload.WriteCode(mask);
+                var maskBits = mask.BitLength;
+                var before = payload.BitLength;
+                if (ablation == Ablation.Mean)
                 {
-                    var report = scores.Prune(pruned, ablation, fraction);
-                    var subset = report.Pruned.Select(p => positions[p.Id]).ToArray();
-                    var payload = new PayloadWriter();
-                    payload.WriteGamma(subset.Length + 1);
-                    payload.WriteBit(ablation == Ablation.Mean);
-                    foreach (var kind in Enum.GetValues<WeightKind>()) payload.WriteBit(kinds.Contains(kind));
-                    var mask = SubsetCode.Encode(scores.Count, subset);
-                    payload.WriteCode(mask);
-                    var maskBits = mask.BitLength;
-                    var before = payload.BitLength;
-                    if (ablation == Ablation.Mean)
-                    {
-                        var edited = report.Pruned.Select(p => p.Id.Projection).ToHashSet();
-                        SendBiasesInHalfPrecision(model, pruned, positions.Keys.Select(p => p.Projection).Distinct().Where(edited.Contains), payload);
-                    }
-                    var biasBits = payload.BitLength - before;
-                    var code = payload.ToCodedBits();
-                    yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(Code, code.BitLength), pruned)
-                    {
-                        Payload = code,
-                        Details = new Dictionary<string, double>
-                        {
-                            ["pruned"] = subset.Length,
-                            ["singularValues"] = scores.Count,
-                            ["maskBits"] = maskBits,
-                            ["biasBits"] = biasBits,
-                            ["scoredExamples"] = examples.Length,
-                            ["scoringSeconds"] = scores.Seconds,
-                        },
-                    };
+                    var edited = report.Pruned.Select(p => p.Id.Projection).ToHashSet();
+                    SendBiasesInHalfPrecision(model, pruned, positions.Keys.Select(p => p.Projection).Distinct().Where(edited.Contains), payload);
                 }
-                finally
+                var biasBits = payload.BitLength - before;
+                var code = payload.ToCodedBits();
+                yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(Code, code.BitLength), pruned)
                 {
-                    pruned.Dispose();
-                }
+                    Payload = code,
+                    Details = new Dictionary<string, double>
+                    {
+                        ["pruned"] = subset.Length,
+                        ["singularValues"] = scores.Count,
+                        ["maskBits"] = maskBits,
+                        ["biasBits"] = biasBits,
+                        ["scoredExamples"] = examples.Length,
+                        ["scoringSeconds"] = scores.Seconds,
+                    },
+                };
             }
+            finally
+            {
+                pruned.Dispose();
+            }
+        }
     }
 
     /// <summary>Each singular value's position in the order the subset code numbers them: layer, kind, head, index (insertion-ordered).</summary>

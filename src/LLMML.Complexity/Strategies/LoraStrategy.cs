@@ -139,62 +139,62 @@ public sealed class LoraStrategy : IComplexityStrategy
         // the list tries several (so the hand-set grid's names are what they always were).
         bool severalRates = Settings.Select(s => s.LearningRate).Distinct().Count() > 1;
         foreach (var run in Settings.GroupBy(s => (s.Targets, s.Rank, s.LearningRate)))
+        {
+            var (target, rank, learningRate) = run.Key;
+            StrategyTraining.ThrowIfCallerCancelled(context);
+            var model = context.Model.Clone();
+            var trained = new List<(Parameter Parameter, Tensor Trained)>();
+            try
             {
-                var (target, rank, learningRate) = run.Key;
+                LoraAdapters.Apply(model.Model, new LoraOptions { Rank = rank, Alpha = Alpha, TargetPattern = PatternOf(target), Seed = context.Seed });
+                using var budget = context.RunBudget();
+                var options = StrategyTraining.Options(context, Name, context.Budget.TrainingSteps, learningRate);
+                var result = AnswerFineTuning.Train(model, context.TrainTokens, options, context.Budget.BatchSize, progress: context.Progress, cancellationToken: budget.Token);
                 StrategyTraining.ThrowIfCallerCancelled(context);
-                var model = context.Model.Clone();
-                var trained = new List<(Parameter Parameter, Tensor Trained)>();
-                try
-                {
-                    LoraAdapters.Apply(model.Model, new LoraOptions { Rank = rank, Alpha = Alpha, TargetPattern = PatternOf(target), Seed = context.Seed });
-                    using var budget = context.RunBudget();
-                    var options = StrategyTraining.Options(context, Name, context.Budget.TrainingSteps, learningRate);
-                    var result = AnswerFineTuning.Train(model, context.TrainTokens, options, context.Budget.BatchSize, progress: context.Progress, cancellationToken: budget.Token);
-                    StrategyTraining.ThrowIfCallerCancelled(context);
-                    // The order Programs/lora.cs reads them in: adapters as the module tree lists them, A then B.
-                    foreach (var adapter in LoraAdapters.Adapters(model.Model))
-                        foreach (var p in new[] { adapter.lora_A, adapter.lora_B })
-                        {
-                            using var detached = p.detach();
-                            trained.Add((p, detached.clone()));
-                        }
-                    var parameters = trained.Sum(t => t.Trained.numel());
-                    foreach (var bits in run.Select(s => s.Bits))
+                // The order Programs/lora.cs reads them in: adapters as the module tree lists them, A then B.
+                foreach (var adapter in LoraAdapters.Adapters(model.Model))
+                    foreach (var p in new[] { adapter.lora_A, adapter.lora_B })
                     {
-                        var payload = new PayloadWriter();
-                        payload.WriteGamma(rank);
-                        payload.WriteGamma(bits);
-                        payload.WriteGamma(Alpha);
-                        payload.WriteBit(target == LoraTargets.AllProjections);
-                        var header = payload.BitLength;
-                        using (no_grad())
-                            foreach (var (parameter, weights) in trained)
-                            {
-                                WeightQuantisation.Write(payload, weights, bits);
-                                using var quantised = WeightQuantisation.RoundTrip(weights, bits);
-                                parameter.copy_(quantised);
-                            }
-                        var code = payload.ToCodedBits();
-                        var paper = bits == 16 ? ProgramLength.PaperLora : ProgramLength.PaperQuantisedLora;
-                        string name = $"{NameOf(target)} r={rank} bits={bits}" + (severalRates ? $" lr={learningRate.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}" : "");
-                        yield return new ComplexityProgram(name, new ProgramLength(Code, code.BitLength, PaperScriptBytes: paper), model)
-                        {
-                            Payload = code,
-                            Details = new Dictionary<string, double>
-                            {
-                                ["parameters"] = parameters,
-                                ["headerBits"] = header,
-                                ["steps"] = result.StepsCompleted,
-                                ["finalLoss"] = result.FinalLoss ?? double.NaN,
-                            },
-                        };
+                        using var detached = p.detach();
+                        trained.Add((p, detached.clone()));
                     }
-                }
-                finally
+                var parameters = trained.Sum(t => t.Trained.numel());
+                foreach (var bits in run.Select(s => s.Bits))
                 {
-                    foreach (var (_, weights) in trained) weights.Dispose();
-                    model.Dispose();
+                    var payload = new PayloadWriter();
+                    payload.WriteGamma(rank);
+                    payload.WriteGamma(bits);
+                    payload.WriteGamma(Alpha);
+                    payload.WriteBit(target == LoraTargets.AllProjections);
+                    var header = payload.BitLength;
+                    using (no_grad())
+                        foreach (var (parameter, weights) in trained)
+                        {
+                            WeightQuantisation.Write(payload, weights, bits);
+                            using var quantised = WeightQuantisation.RoundTrip(weights, bits);
+                            parameter.copy_(quantised);
+                        }
+                    var code = payload.ToCodedBits();
+                    var paper = bits == 16 ? ProgramLength.PaperLora : ProgramLength.PaperQuantisedLora;
+                    string name = $"{NameOf(target)} r={rank} bits={bits}" + (severalRates ? $" lr={learningRate.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}" : "");
+                    yield return new ComplexityProgram(name, new ProgramLength(Code, code.BitLength, PaperScriptBytes: paper), model)
+                    {
+                        Payload = code,
+                        Details = new Dictionary<string, double>
+                        {
+                            ["parameters"] = parameters,
+                            ["headerBits"] = header,
+                            ["steps"] = result.StepsCompleted,
+                            ["finalLoss"] = result.FinalLoss ?? double.NaN,
+                        },
+                    };
                 }
             }
+            finally
+            {
+                foreach (var (_, weights) in trained) weights.Dispose();
+                model.Dispose();
+            }
+        }
     }
 }

@@ -28,6 +28,31 @@ public sealed class ToyOptions
 public class SearchSpaceTests
 {
     [Fact]
+    public void Grid_options_are_the_grid_points_created_as_options_in_order()
+    {
+        var space = new SearchSpace<ToyOptions>().Choice("Mode", Mode.Fast, Mode.Careful).Integer("Rank", 1, 3);
+        var options = space.GridOptions();
+        options.Select(o => (o.Mode, o.Rank)).Should().Equal((Mode.Fast, 1), (Mode.Fast, 2), (Mode.Fast, 3), (Mode.Careful, 1), (Mode.Careful, 2), (Mode.Careful, 3));
+        options.Should().OnlyContain(o => o.LearningRate == 0.01, "parameters outside the space keep the options' own values");
+    }
+
+    [Fact]
+    public void Sampled_options_are_distinct_in_bounds_reproducible_and_no_more_than_a_finite_space_holds()
+    {
+        var space = new SearchSpace<ToyOptions>().LogUniform("LearningRate", 1e-4, 1e-1).Integer("Rank", 1, 8);
+        var a = space.SampleOptions(20, seed: 3);
+        a.Should().HaveCount(20);
+        a.Should().OnlyContain(o => o.LearningRate >= 1e-4 && o.LearningRate <= 1e-1 && o.Rank >= 1 && o.Rank <= 8);
+        a.Select(o => (o.LearningRate, o.Rank)).Distinct().Should().HaveCount(20);
+        space.SampleOptions(20, seed: 3).Select(o => (o.LearningRate, o.Rank)).Should().Equal(a.Select(o => (o.LearningRate, o.Rank)));
+        var finite = new SearchSpace<ToyOptions>().Choice("Mode", Mode.Fast, Mode.Careful).Integer("Rank", 1, 3);
+        finite.SampleOptions(50, seed: 1).Select(o => (o.Mode, o.Rank)).Should().BeEquivalentTo(finite.GridOptions().Select(o => (o.Mode, o.Rank)),
+            "six points exist, so sampling fifty distinct ones finds exactly those six");
+        var none = () => finite.SampleOptions(0);
+        none.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
     public void Uniform_and_log_uniform_map_the_unit_interval_onto_their_range()
     {
         var space = new SearchSpace().Uniform("u", -5, 10).LogUniform("l", 1e-4, 1);

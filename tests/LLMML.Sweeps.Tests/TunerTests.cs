@@ -195,6 +195,69 @@ public class TunerTests
     }
 
     [Fact]
+    public void The_fast_surrogate_fit_grows_the_same_trees_as_a_plain_MLNet_fit()
+    {
+        var random = new Random(3);
+        var x = Enumerable.Range(0, 40).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
+        var y = x.Select(p => Math.Sin(4 * p[0]) + p[1] * p[2]).ToArray();
+        var fast = ForestSurrogate.Fit(x, y, trees: 10, leaves: 10, seed: 9, context: new MLContext(1));
+
+        // The reference: LoadFromEnumerable, FastTree's forced collections left on, fitted on this (non-pool) thread.
+        var ml = new MLContext(1);
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3);
+        var data = ml.Data.LoadFromEnumerable(x.Select((p, i) => new Row { Features = Array.ConvertAll(p, v => (float)v), Label = (float)y[i] }), schema);
+        var reference = ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
+        {
+            NumberOfTrees = 10, NumberOfLeaves = 10, MinimumExampleCountPerLeaf = 2, NumberOfThreads = 1, Seed = 9,
+            BaggingSize = 1, BaggingExampleFraction = 0.7, FeatureFraction = 1,
+        }).Fit(data).Model.TrainedTreeEnsemble.Trees;
+
+        ForestSurrogate.SkipsForcedCollections.Should().BeTrue("ML.NET 6 has FastTreeTrainerBase.AllowGC; an upgrade that drops it makes fits slower, not wrong");
+        fast.Trees.Should().HaveCount(reference.Count);
+        for (int t = 0; t < reference.Count; t++)
+        {
+            fast.Trees[t].NumericalSplitFeatureIndexes.ToArray().Should().Equal(reference[t].NumericalSplitFeatureIndexes.ToArray());
+            fast.Trees[t].NumericalSplitThresholds.ToArray().Should().Equal(reference[t].NumericalSplitThresholds.ToArray());
+            fast.Trees[t].LeafValues.ToArray().Should().Equal(reference[t].LeafValues.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Batch_prediction_equals_point_by_point_prediction_exactly()
+    {
+        var random = new Random(4);
+        var x = Enumerable.Range(0, 50).Select(_ => new[] { random.NextDouble(), random.NextDouble() }).ToArray();
+        var surrogate = ForestSurrogate.Fit(x, x.Select(p => p[0] * p[0] - p[1]).ToList(), trees: 10, leaves: 6, seed: 2);
+        var points = Enumerable.Range(0, 300).Select(_ => new[] { random.NextDouble(), random.NextDouble() }).ToArray();
+        var mean = new double[points.Length];
+        var std = new double[points.Length];
+        surrogate.PredictMany(points, mean, std);
+        for (int i = 0; i < points.Length; i++) (mean[i], std[i]).Should().Be(surrogate.Predict(points[i]));
+    }
+
+    [Fact]
+    public void Smac_proposals_are_those_of_the_implementation_before_its_speed_up()
+    {
+        // Recorded before the fit was moved to an in-memory view on a pool thread and candidates were scored in batches.
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "smac-seed7-proposals.txt")).Where(l => !l.StartsWith('#')).ToList();
+        foreach (var function in new[] { LLMML.Sweeps.Benchmarks.TestFunction.Branin, LLMML.Sweeps.Benchmarks.TestFunction.Hartmann6 })
+        {
+            int at = lines.IndexOf(function.Name);
+            var expected = lines.Skip(at + 1).Take(15).ToList();
+            var smac = new SmacTuner(function.Space, seed: 7);
+            var proposed = new List<string>();
+            for (int i = 0; i < 25; i++)
+            {
+                var p = smac.Propose(new TrialSettings { TrialId = i })!;
+                smac.Update(Result(i, p, function.Evaluate(p)));
+                if (i >= 10) proposed.Add(p.ToString());
+            }
+            proposed.Should().Equal(expected, $"{function.Name}: same seed, same proposals");
+        }
+    }
+
+    [Fact]
     public void Smac_proposes_the_candidate_of_highest_expected_improvement_under_its_surrogate()
     {
         var space = new SearchSpace().Uniform("x", 0, 1);

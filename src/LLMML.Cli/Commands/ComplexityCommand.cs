@@ -38,6 +38,9 @@ internal static class ComplexityCommand
         var prequentialRanks = new Option<string>("--prequential-ranks") { Description = "What prequential runs train, comma-separated: 0 = the whole model, r = a rank-r LoRA on all projections.", DefaultValueFactory = _ => "0,8" };
         var validationRows = new Option<int?>("--validation-rows") { Description = "Training rows held out to choose the prequential epoch on (default 10%, at most 200; 0 = none)." };
         var bits = new Option<string>("--lora-bits") { Description = "Bits per LoRA parameter, comma-separated.", DefaultValueFactory = _ => "16,8,4,2" };
+        var loraSpace = new Option<FileInfo?>("--lora-space") { Description = "LoRA settings drawn from a search space (JSON over Targets, Rank, Bits, LearningRate; see docs/sweeps.md) instead of --lora-ranks/--lora-bits/--lora-targets." };
+        var eigenpruneSpace = new Option<FileInfo?>("--eigenprune-space") { Description = "Eigenprune-mask settings drawn from a search space (JSON over Fraction, Ablation)." };
+        var spaceSteps = new Option<int>("--space-steps") { Description = "Grid points per real range of --lora-space / --eigenprune-space (choices and integers: every value).", DefaultValueFactory = _ => 3 };
         var epochs = new Option<int>("--max-epochs") { Description = "Most epochs of a prequential run (each epoch is a program).", DefaultValueFactory = _ => 3 };
         var minutes = new Option<double>("--run-minutes") { Description = "Wall-clock limit of one training run.", DefaultValueFactory = _ => 10 };
         var prompts = new Option<string[]>("--prompt") { Description = "Hand-written prompt(s) for the prompt strategy (default: built-in ones for the task); \\n is a newline.", AllowMultipleArgumentsPerToken = true };
@@ -46,11 +49,18 @@ internal static class ComplexityCommand
         var json = CommonOptions.Json();
         var command = new Command("complexity", "Task complexity: bits of the shortest program (prompt, examples, training data, adapter, weights) reaching each score, per model.")
         {
-            models, task, output, payloads, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, loraTargets, bits, prequentialRanks, validationRows, minutes, prompts, seed, threads, json,
+            models, task, output, payloads, strategies, targets, plot, metric, testLimit, steps, batchSize, maxExamples, maxShots, epochs, ranks, loraTargets, bits, loraSpace, eigenpruneSpace, spaceSteps, prequentialRanks, validationRows, minutes, prompts, seed, threads, json,
         };
         command.SetAction((parse, ct) =>
         {
             var modelDirectories = Split(parse.GetValue(models)!);
+            if (parse.GetValue(loraSpace) is not null && new Option[] { ranks, bits, loraTargets }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } clash)
+                throw new ArgumentException($"--lora-space replaces {clash.Name}; give one or the other.");
+            if (parse.GetValue(spaceSteps) < 1) throw new ArgumentOutOfRangeException(nameof(spaceSteps), parse.GetValue(spaceSteps), "--space-steps must be at least 1.");
+            var loraSettings = parse.GetValue(loraSpace) is { } loraFile
+                ? StrategySpaces.Lora(loraFile.FullName, parse.GetValue(spaceSteps))
+                : LoraStrategy.Grid(Ints(parse.GetValue(ranks)!), Ints(parse.GetValue(bits)!), targets: Targets(parse.GetValue(loraTargets)!));
+            var maskSettings = parse.GetValue(eigenpruneSpace) is { } maskFile ? StrategySpaces.EigenpruneMask(maskFile.FullName, parse.GetValue(spaceSteps)) : null;
             CommonOptions.CheckOutputFile(parse.GetValue(plot), modelDirectories);
             CommonOptions.CheckOutputDirectory(parse.GetValue(output), modelDirectories);
             CommonOptions.CheckOutputDirectory(parse.GetValue(payloads), modelDirectories);
@@ -67,8 +77,7 @@ internal static class ComplexityCommand
                 {
                     TaskName = taskName,
                     Models = modelDirectories.Select(d => ComplexityModel.FromDirectory(d)).ToList(),
-                    Strategies = Strategies(taskName, parse.GetValue(strategies), Ints(parse.GetValue(ranks)!), Ints(parse.GetValue(bits)!), Targets(parse.GetValue(loraTargets)!),
-                        Ints(parse.GetValue(prequentialRanks)!), parse.GetValue(prompts)),
+                    Strategies = Strategies(taskName, parse.GetValue(strategies), loraSettings, maskSettings, Ints(parse.GetValue(prequentialRanks)!), parse.GetValue(prompts)),
                     ValidationRows = parse.GetValue(validationRows),
                     Metric = parse.GetValue(metric) switch
                     {
@@ -111,11 +120,12 @@ internal static class ComplexityCommand
         return command;
     }
 
-    private static IList<IComplexityStrategy> Strategies(string task, string? names, int[] ranks, int[] bits, LoraTargets[] loraTargets, int[] prequentialRanks, string[]? prompts)
+    private static IList<IComplexityStrategy> Strategies(string task, string? names, IReadOnlyList<LoraSetting> lora, IReadOnlyList<EigenpruneMaskSetting>? masks, int[] prequentialRanks, string[]? prompts)
     {
         var all = ComplexityOptions.DefaultStrategies(task).Select(s => s switch
         {
-            LoraStrategy => new LoraStrategy(ranks, bits, targets: loraTargets),
+            LoraStrategy => new LoraStrategy(lora),
+            EigenpruneMaskStrategy when masks is not null => new EigenpruneMaskStrategy(masks),
             PrequentialTrainingStrategy => new PrequentialTrainingStrategy(loraRanks: prequentialRanks),
             HandWrittenPromptStrategy when prompts is { Length: > 0 } => new HandWrittenPromptStrategy(prompts.Select(p => p.Replace("\\n", "\n", StringComparison.Ordinal))),
             _ => s,

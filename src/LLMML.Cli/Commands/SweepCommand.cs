@@ -29,16 +29,18 @@ namespace LLMML.Cli.Commands;
 /// <remarks>
 /// The config (paths relative to it):
 /// <code>
-/// { "pipeline": "citations" | "eigenprune", "tuner": "cfo", "seed": 0, "maxTrials": 20, "maxSeconds": 600,
+/// { "pipeline": "citations" | "eigenprune" | "inject", "tuner": "cfo", "seed": 0, "maxTrials": 20, "maxSeconds": 600,
 ///   "maxParallelTrials": 1, "journal": "sweep.jsonl", "plots": "plots", "output": "sweep-result.json",
 ///   "searchSpace": { ... SearchSpaceJson ... },
 ///   "citations": { "data": "../../data/citations/cora.npz", "trainFraction": 0.6, "validationFraction": 0.25, "splitSeed": 1 },
-///   "eigenprune": { "model": "../../data/models/post", "task": "int-mult", "maxExamples": 64, "validationLimit": 80, "batchSize": 32 } }
+///   "eigenprune": { "model": "../../data/models/post", "task": "int-mult", "maxExamples": 64, "validationLimit": 80, "batchSize": 32 },
+///   "inject": { "model": "../../data/models/base", "task": "count", "program": "count_x", "trainRows": 64, "validationRows": 16,
+///               "steps": 30, "maxNewTokens": 4, "naturalTexts": 200 } }
 /// </code>
 /// </remarks>
 internal static class SweepCommand
 {
-    private static readonly string[] Keys = ["pipeline", "tuner", "seed", "maxTrials", "maxSeconds", "maxParallelTrials", "journal", "plots", "output", "searchSpace", "citations", "eigenprune"];
+    private static readonly string[] Keys = ["pipeline", "tuner", "seed", "maxTrials", "maxSeconds", "maxParallelTrials", "journal", "plots", "output", "searchSpace", "citations", "eigenprune", "inject"];
 
     public static Command Create()
     {
@@ -69,7 +71,7 @@ internal static class SweepCommand
     {
         string directory = Path.GetDirectoryName(configPath)!;
         string? Resolve(string key) => config[key]?.GetValue<string>() is { } p ? Path.GetFullPath(Path.Combine(directory, p)) : null;
-        var pipelineName = config["pipeline"]?.GetValue<string>() ?? throw new InvalidDataException($"{configPath}: \"pipeline\" is required (citations or eigenprune).");
+        var pipelineName = config["pipeline"]?.GetValue<string>() ?? throw new InvalidDataException($"{configPath}: \"pipeline\" is required (citations, eigenprune or inject).");
         var searchSpace = config["searchSpace"] as JsonObject ?? throw new InvalidDataException($"{configPath}: \"searchSpace\" is required.");
         int seed = config["seed"]?.GetValue<int>() ?? 0;
         var options = new SweepOptions
@@ -91,7 +93,8 @@ internal static class SweepCommand
         {
             "citations" => Citations(ml, config["citations"] as JsonObject ?? [], directory, searchSpace, seed),
             "eigenprune" => Eigenprune(ml, config["eigenprune"] as JsonObject ?? [], directory, searchSpace, ct),
-            _ => throw new InvalidDataException($"{configPath}: unknown pipeline '{pipelineName}' (pipelines: citations, eigenprune)."),
+            "inject" => Inject(ml, config["inject"] as JsonObject ?? [], directory, searchSpace, ct),
+            _ => throw new InvalidDataException($"{configPath}: unknown pipeline '{pipelineName}' (pipelines: citations, eigenprune, inject)."),
         };
         options.MetricName = sweep.MetricName;
         var tuner = Tuner.Create(Tuner.Parse(config["tuner"]?.GetValue<string>() ?? "cfo"), sweep.Space, seed);
@@ -193,6 +196,40 @@ internal static class SweepCommand
         return new SweepSetup(space, p => llm.Eigenprune(space.Create(p)), llm.Tasks.Load(task.Name, TaskSplits.Train, maxExamples),
             llm.Tasks.Load(task.Name, TaskSplits.Test, settings["validationLimit"]?.GetValue<int>()), Multiclass(ml), "MicroAccuracy", null);
     }
+
+    private static readonly string[] InjectKeys = ["model", "task", "program", "trainRows", "validationRows", "steps", "maxNewTokens", "naturalTexts"];
+
+    // Tracr-injection: any public TracrInjectOptions (λ and both learning rates sit in the nested "Injection"), trained on the
+    // first trainRows training rows and judged by exact match of the generated answers on the next validationRows.
+    private static SweepSetup Inject(MLContext ml, JsonObject settings, string directory, JsonObject spaceJson, CancellationToken ct)
+    {
+        if (settings.Select(kv => kv.Key).FirstOrDefault(k => !InjectKeys.Contains(k)) is { } unknown)
+            throw new InvalidDataException($"inject: unknown setting '{unknown}' (settings: {string.Join(", ", InjectKeys)}).");
+        var model = Path.GetFullPath(Path.Combine(directory, settings["model"]?.GetValue<string>() ?? throw new InvalidDataException("inject: \"model\" (a checkpoint directory) is required.")));
+        var llm = ml.Llm();
+        var task = llm.Tasks.Get(settings["task"]?.GetValue<string>() ?? throw new InvalidDataException("inject: \"task\" is required (count, dyck or int-add-long)."));
+        var program = settings["program"]?.GetValue<string>() is { } name ? LLMML.TracrInjection.Teachers.InjectionProgramCatalog.Get(name) : LLMML.TracrInjection.Teachers.InjectionProgramCatalog.ForTask(task.Name);
+        int trainRows = Positive(settings, "trainRows", 64), validationRows = Positive(settings, "validationRows", 16);
+        int steps = Positive(settings, "steps", 30), maxNewTokens = Positive(settings, "maxNewTokens", task.Name == "dyck" ? 4 : 6);
+        int available = task.GetExamples(TaskSplits.Train).Count;
+        if (trainRows + validationRows > available)
+            throw new ArgumentException($"inject: trainRows {trainRows} + validationRows {validationRows} exceed the {available} training rows of '{task.Name}'.");
+        // The KL term's text: held-out lines of the organisms' corpus, as `llmml inject` uses.
+        var natural = InjectCommand.NaturalText(Positive(settings, "naturalTexts", 200), 1_000_003);
+        var space = SearchSpace<LLMML.TracrInjection.Transforms.TracrInjectOptions>.FromJson(spaceJson, () => new LLMML.TracrInjection.Transforms.TracrInjectOptions
+        {
+            ModelDirectory = model, Program = program.Name, MaxNewTokens = maxNewTokens, NaturalTexts = natural, CancellationToken = ct,
+            Injection = new LLMML.TracrInjection.Training.InjectionSettings { Steps = steps, ProgressEvery = Math.Max(1, steps / 10) },
+        });
+        var all = llm.Tasks.Load(task.Name, TaskSplits.Train);
+        var train = ml.Data.TakeRows(all, trainRows);
+        var validation = ml.Data.TakeRows(ml.Data.SkipRows(all, trainRows), validationRows);
+        return new SweepSetup(space, p => llm.TracrInject(space.Create(p)), train, validation,
+            view => new TrialMetrics(LLMML.MLNet.Evaluation.LlmMetrics.ExactMatchAccuracy(view)), "ExactMatch", null);
+    }
+
+    private static int Positive(JsonObject settings, string key, int fallback) =>
+        settings[key]?.GetValue<int>() is { } v ? (v >= 1 ? v : throw new ArgumentOutOfRangeException(key, v, $"inject: \"{key}\" must be at least 1.")) : fallback;
 
     private static string Describe(Parameter p) => string.Join(" ", p.Flatten().Select(kv =>
         $"{kv.Key}={(OptionBase.Number(kv.Value) is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : SweepResult.Text(kv.Value))}"));

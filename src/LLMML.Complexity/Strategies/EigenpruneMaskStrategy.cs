@@ -8,6 +8,22 @@ using static TorchSharp.torch;
 namespace LLMML.Complexity.Strategies;
 
 /// <summary>
+/// One eigenpruning mask the strategy sends: the share of singular values removed and how they are removed. Settable
+/// properties, so a search space over them (e.g. LLMML.Sweeps' <c>SearchSpace&lt;EigenpruneMaskSetting&gt;</c>) can build a list.
+/// </summary>
+public sealed class EigenpruneMaskSetting
+{
+    /// <summary>Share of the singular values removed, in (0, 1).</summary>
+    public double Fraction { get; set; } = 0.1;
+
+    /// <summary>Zero or mean ablation.</summary>
+    public Ablation Ablation { get; set; } = Ablation.Zero;
+
+    /// <inheritdoc />
+    public override string ToString() => $"f={Fraction} {Ablation.ToString().ToLowerInvariant()}";
+}
+
+/// <summary>
 /// An eigenpruning mask as a program (METHODS.md §4, "beyond the paper"): the k of the model's n singular values that
 /// eigenpruning removes, scored once on the first training examples, sent as their subset code — ⌈log₂ C(n, k)⌉ bits
 /// (<see cref="SubsetCode"/>). With mean ablation the program also needs the bias shifts the removed directions' means
@@ -27,19 +43,48 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
     /// <param name="ablations">Default zero and mean.</param>
     /// <param name="matrices">Matrix kinds decomposed; default every attention and MLP kind the model has.</param>
     public EigenpruneMaskStrategy(IEnumerable<double>? fractions = null, IEnumerable<Ablation>? ablations = null, IEnumerable<WeightKind>? matrices = null)
+        : this(Grid(fractions, ablations), matrices)
     {
-        Fractions = fractions?.ToArray() ?? [0.01, 0.02, 0.05, 0.1, 0.2];
-        Ablations = ablations?.ToArray() ?? [Ablation.Zero, Ablation.Mean];
+    }
+
+    /// <param name="settings">Every mask to send, in order (e.g. drawn from a search space); all share one scoring pass.</param>
+    /// <param name="matrices">Matrix kinds decomposed; default every attention and MLP kind the model has.</param>
+    public EigenpruneMaskStrategy(IEnumerable<EigenpruneMaskSetting> settings, IEnumerable<WeightKind>? matrices = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings.Select(s => new EigenpruneMaskSetting { Fraction = s.Fraction, Ablation = s.Ablation }).ToArray();
+        if (Settings.Count == 0) throw new ArgumentException("Give at least one fraction and one ablation.", nameof(settings));
+        foreach (var s in Settings)
+        {
+            PruningSelection.Validate(s.Fraction, null, null);
+            if (!Enum.IsDefined(s.Ablation)) throw new ArgumentOutOfRangeException(nameof(settings), s.Ablation, $"Eigenprune mask setting {s}: unknown ablation.");
+        }
+        var repeated = Settings.GroupBy(s => s.ToString()).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null) throw new ArgumentException($"Eigenprune mask setting {repeated.Key} appears twice.", nameof(settings));
+        Fractions = Settings.Select(s => s.Fraction).Distinct().ToArray();
+        Ablations = Settings.Select(s => s.Ablation).Distinct().ToArray();
         Matrices = matrices?.ToArray();
-        foreach (var f in Fractions) PruningSelection.Validate(f, null, null);
-        if (Fractions.Count == 0 || Ablations.Count == 0) throw new ArgumentException("Give at least one fraction and one ablation.");
         if (Matrices is { Count: 0 }) throw new ArgumentException("Give at least one matrix kind, or null for all.", nameof(matrices));
+    }
+
+    /// <summary>The hand-set grid as settings: ablations × fractions in that nesting (the order the masks have always been sent in).</summary>
+    public static IReadOnlyList<EigenpruneMaskSetting> Grid(IEnumerable<double>? fractions = null, IEnumerable<Ablation>? ablations = null)
+    {
+        double[] f = fractions?.ToArray() ?? [0.01, 0.02, 0.05, 0.1, 0.2];
+        Ablation[] a = ablations?.ToArray() ?? [Ablation.Zero, Ablation.Mean];
+        if (f.Length == 0 || a.Length == 0) throw new ArgumentException("Give at least one fraction and one ablation.");
+        return [.. from ablation in a from fraction in f select new EigenpruneMaskSetting { Fraction = fraction, Ablation = ablation }];
     }
 
     public string Name => StrategyName;
 
+    /// <summary>Every mask sent, in order.</summary>
+    public IReadOnlyList<EigenpruneMaskSetting> Settings { get; }
+
+    /// <summary>The distinct fractions of <see cref="Settings"/>, in order.</summary>
     public IReadOnlyList<double> Fractions { get; }
 
+    /// <summary>The distinct ablations of <see cref="Settings"/>, in order.</summary>
     public IReadOnlyList<Ablation> Ablations { get; }
 
     public IReadOnlyList<WeightKind>? Matrices { get; }
@@ -55,49 +100,48 @@ public sealed class EigenpruneMaskStrategy : IComplexityStrategy
         var settings = new EigenpruneSettings { Matrices = kinds, BatchSize = context.Budget.BatchSize, Seed = (int)context.Seed, Progress = context.Progress };
         using var scores = Eigenpruner.Score(model, examples, settings, context.CancellationToken);
         var positions = Positions(scores, model.Config.NumLayers, kinds);
-        foreach (var ablation in Ablations)
-            foreach (var fraction in Fractions)
+        foreach (var (fraction, ablation) in Settings.Select(s => (s.Fraction, s.Ablation)))
+        {
+            StrategyTraining.ThrowIfCallerCancelled(context);
+            var pruned = model.Clone();
+            try
             {
-                StrategyTraining.ThrowIfCallerCancelled(context);
-                var pruned = model.Clone();
-                try
+                var report = scores.Prune(pruned, ablation, fraction);
+                var subset = report.Pruned.Select(p => positions[p.Id]).ToArray();
+                var payload = new PayloadWriter();
+                payload.WriteGamma(subset.Length + 1);
+                payload.WriteBit(ablation == Ablation.Mean);
+                foreach (var kind in Enum.GetValues<WeightKind>()) payload.WriteBit(kinds.Contains(kind));
+                var mask = SubsetCode.Encode(scores.Count, subset);
+                payload.WriteCode(mask);
+                var maskBits = mask.BitLength;
+                var before = payload.BitLength;
+                if (ablation == Ablation.Mean)
                 {
-                    var report = scores.Prune(pruned, ablation, fraction);
-                    var subset = report.Pruned.Select(p => positions[p.Id]).ToArray();
-                    var payload = new PayloadWriter();
-                    payload.WriteGamma(subset.Length + 1);
-                    payload.WriteBit(ablation == Ablation.Mean);
-                    foreach (var kind in Enum.GetValues<WeightKind>()) payload.WriteBit(kinds.Contains(kind));
-                    var mask = SubsetCode.Encode(scores.Count, subset);
-                    payload.WriteCode(mask);
-                    var maskBits = mask.BitLength;
-                    var before = payload.BitLength;
-                    if (ablation == Ablation.Mean)
-                    {
-                        var edited = report.Pruned.Select(p => p.Id.Projection).ToHashSet();
-                        SendBiasesInHalfPrecision(model, pruned, positions.Keys.Select(p => p.Projection).Distinct().Where(edited.Contains), payload);
-                    }
-                    var biasBits = payload.BitLength - before;
-                    var code = payload.ToCodedBits();
-                    yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(Code, code.BitLength), pruned)
-                    {
-                        Payload = code,
-                        Details = new Dictionary<string, double>
-                        {
-                            ["pruned"] = subset.Length,
-                            ["singularValues"] = scores.Count,
-                            ["maskBits"] = maskBits,
-                            ["biasBits"] = biasBits,
-                            ["scoredExamples"] = examples.Length,
-                            ["scoringSeconds"] = scores.Seconds,
-                        },
-                    };
+                    var edited = report.Pruned.Select(p => p.Id.Projection).ToHashSet();
+                    SendBiasesInHalfPrecision(model, pruned, positions.Keys.Select(p => p.Projection).Distinct().Where(edited.Contains), payload);
                 }
-                finally
+                var biasBits = payload.BitLength - before;
+                var code = payload.ToCodedBits();
+                yield return new ComplexityProgram($"f={fraction} {ablation.ToString().ToLowerInvariant()}", new ProgramLength(Code, code.BitLength), pruned)
                 {
-                    pruned.Dispose();
-                }
+                    Payload = code,
+                    Details = new Dictionary<string, double>
+                    {
+                        ["pruned"] = subset.Length,
+                        ["singularValues"] = scores.Count,
+                        ["maskBits"] = maskBits,
+                        ["biasBits"] = biasBits,
+                        ["scoredExamples"] = examples.Length,
+                        ["scoringSeconds"] = scores.Seconds,
+                    },
+                };
             }
+            finally
+            {
+                pruned.Dispose();
+            }
+        }
     }
 
     /// <summary>Each singular value's position in the order the subset code numbers them: layer, kind, head, index (insertion-ordered).</summary>

@@ -23,6 +23,35 @@ public sealed class SearchSpace<T> : SearchSpace where T : class
         return options;
     }
 
+    /// <summary>
+    /// Every point of <see cref="SearchSpace.Grid"/> as options, in grid order (the last parameter varies fastest): the
+    /// list a component with a hand-written grid takes instead (e.g. the complexity strategies' settings), so the grid
+    /// is drawn from a space without the component referencing this library.
+    /// </summary>
+    public IReadOnlyList<T> GridOptions(int steps = 5) => Grid(steps).Select(Create).ToArray();
+
+    /// <summary>
+    /// <paramref name="count"/> distinct points drawn uniformly from the space (log ranges log-uniformly), seeded, as
+    /// options — for a component that runs a fixed list without feedback; fewer when the space has fewer points.
+    /// </summary>
+    public IReadOnlyList<T> SampleOptions(int count, int seed = 0)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample at least one point.");
+        var random = new Random(seed);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var points = new List<T>();
+        // A finite space (choices, integers) may hold fewer distinct points than asked for: stop after many repeats.
+        for (int misses = 0; points.Count < count && misses < 100 * count;)
+        {
+            var x = new double[FeatureSpaceDim];
+            for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble();
+            var parameter = Sample(x);
+            if (seen.Add(parameter.ToString())) points.Add(Create(parameter));
+            else misses++;
+        }
+        return points;
+    }
+
     // The builders again, typed, so a fluent chain keeps Create.
 
     /// <inheritdoc cref="SearchSpace.Add"/>

@@ -46,20 +46,17 @@ public sealed class SmacTuner(
         var losses = _history.Select(h => double.IsFinite(h.Loss) ? h.Loss : worst).ToArray();
         var surrogate = Surrogate = ForestSurrogate.Fit(points, losses, numberOfTrees, numberOfLeaves, seed: _random.Next(), context: _ml);
         double best = losses.Min();
-        double Ei(double[] x)
-        {
-            var (mean, std) = surrogate.Predict(x);
-            return ExpectedImprovement.Compute(mean, std, best);
-        }
+        var scorer = new EiScorer(surrogate, best);
 
-        var candidates = new List<(double[] X, double Ei)>();
-        for (int i = 0; i < numberOfRandomCandidates; i++)
-        {
-            var x = UnitCube.Uniform(_random, _dim);
-            candidates.Add((x, Ei(x)));
-        }
+        // Expected improvement never draws from _random, so drawing every candidate first and scoring them in one batch
+        // proposes exactly what drawing and scoring one at a time did.
+        var random = new double[numberOfRandomCandidates][];
+        for (int i = 0; i < random.Length; i++) random[i] = UnitCube.Uniform(_random, _dim);
+        var ei = scorer.Score(random);
+        var candidates = new List<(double[] X, double Ei)>(random.Length + localSearchParentCount);
+        for (int i = 0; i < random.Length; i++) candidates.Add((random[i], ei[i]));
         foreach (var (parent, _) in _history.Where(h => double.IsFinite(h.Loss)).OrderBy(h => h.Loss).Take(localSearchParentCount))
-            candidates.Add(LocalSearch(parent, Ei));
+            candidates.Add(LocalSearch(parent, scorer));
 
         foreach (var (x, _) in candidates.OrderByDescending(c => c.Ei))
             if (!_tried.Contains(searchSpace.Sample(x).ToString())) return Remember(x);
@@ -70,27 +67,46 @@ public sealed class SmacTuner(
     public void Update(TrialResult result) =>
         _history.Add((searchSpace.MappingToFeatureSpace(result.TrialSettings.Parameter), result.Loss));
 
-    // Greedy hill-climb of EI over Gaussian moves of each coordinate (SMAC's one-exchange neighbourhood).
-    private (double[] X, double Ei) LocalSearch(double[] start, Func<double[], double> ei)
+    // Greedy hill-climb of EI over Gaussian moves of each coordinate (SMAC's one-exchange neighbourhood). Each step's
+    // 4·d neighbours are drawn in the same order as before and scored as one batch; the first strictly better one wins.
+    private (double[] X, double Ei) LocalSearch(double[] start, EiScorer scorer)
     {
-        var (x, value) = (start, ei(start));
+        var (x, value) = (start, scorer.Score([start])[0]);
+        var neighbours = new double[_dim * 4][];
         for (int step = 0; step < 10; step++)
         {
-            var (bestX, bestValue) = (x, value);
-            for (int d = 0; d < _dim; d++)
+            for (int d = 0, j = 0; d < _dim; d++)
             {
-                for (int k = 0; k < 4; k++)
+                for (int k = 0; k < 4; k++, j++)
                 {
                     var y = (double[])x.Clone();
                     y[d] = Math.Clamp(y[d] + localSearchStep * UnitCube.Gaussian(_random) * 2, 0, 1);
-                    double v = ei(y);
-                    if (v > bestValue) (bestX, bestValue) = (y, v);
+                    neighbours[j] = y;
                 }
             }
+            var ei = scorer.Score(neighbours);
+            var (bestX, bestValue) = (x, value);
+            for (int j = 0; j < neighbours.Length; j++)
+                if (ei[j] > bestValue) (bestX, bestValue) = (neighbours[j], ei[j]);
             if (ReferenceEquals(bestX, x)) break;
             (x, value) = (bestX, bestValue);
         }
         return (x, value);
+    }
+
+    /// <summary>Expected improvement over <c>best</c> under a surrogate, for a batch of points.</summary>
+    private sealed class EiScorer(ForestSurrogate surrogate, double best)
+    {
+        private double[] _mean = [], _std = [];
+
+        public double[] Score(IReadOnlyList<double[]> points)
+        {
+            if (_mean.Length < points.Count) (_mean, _std) = (new double[points.Count], new double[points.Count]);
+            surrogate.PredictMany(points, _mean, _std);
+            var ei = new double[points.Count];
+            for (int i = 0; i < ei.Length; i++) ei[i] = ExpectedImprovement.Compute(_mean[i], _std[i], best);
+            return ei;
+        }
     }
 
     private Parameter Remember(double[] x)

@@ -35,20 +35,20 @@ public static class CitationParquet
     /// undefined, e.g. a citation share of an uncited paper).
     /// </summary>
     public static void WriteVertices(PaperFeatures features, string path, CancellationToken cancellationToken = default) =>
-        WriteVertices(features.Graph, features.Names, features.Column, path, cancellationToken);
+        WriteVertices(features.Graph, features.Names, features.Columns, path, cancellationToken);
 
     /// <summary>Writes the vertex file of a graph without features.</summary>
     public static void WriteVertices(CitationGraph graph, string path, CancellationToken cancellationToken = default) =>
-        WriteVertices(graph, [], _ => [], path, cancellationToken);
+        WriteVertices(graph, [], [], path, cancellationToken);
 
-    private static void WriteVertices(CitationGraph graph, IReadOnlyList<string> names, Func<string, double[]> column, string path, CancellationToken ct)
+    // Feature values are read a row group at a time: derived columns are computed for those rows only.
+    private static void WriteVertices(CitationGraph graph, IReadOnlyList<string> names, FeatureColumn[] columns, string path, CancellationToken ct)
     {
         var id = new DataField<string>(Id, nullable: false);
         var year = new DataField<int?>(Year);
         var field = new DataField<string>(Field, nullable: true);
         var featureFields = names.Select(n => new DataField<double?>(n)).ToArray();
         var schema = new ParquetSchema([id, year, field, .. featureFields]);
-        var columns = names.Select(column).ToArray();
         AtomicFile.Write(path, stream => Run(async () =>
         {
             await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: ct);
@@ -59,10 +59,12 @@ public static class CitationParquet
                 await group.WriteAsync(id, Slice(graph.PaperIds, from, count));
                 await group.WriteAsync<int>(year, Enumerable.Range(from, count).Select(graph.YearOf).ToArray().AsMemory(), cancellationToken: ct);
                 await group.WriteAsync(field, Enumerable.Range(from, count).Select(graph.FieldNameOf).ToArray());
+                var raw = new double[count];
                 for (int f = 0; f < featureFields.Length; f++)
                 {
+                    columns[f].Fill(from, raw);
                     var values = new double?[count];
-                    for (int i = 0; i < count; i++) values[i] = double.IsNaN(columns[f][from + i]) ? null : columns[f][from + i];
+                    for (int i = 0; i < count; i++) values[i] = double.IsNaN(raw[i]) ? null : raw[i];
                     await group.WriteAsync<double>(featureFields[f], values.AsMemory(), cancellationToken: ct);
                 }
             }
@@ -92,7 +94,7 @@ public static class CitationParquet
                     var values = new bool?[count];
                     for (int i = 0; i < count; i++)
                     {
-                        var flags = graph._refFlags[from + i];
+                        var flags = graph.ReferenceFlag(from + i);
                         values[i] = (flags & EdgeFlags.Annotated) == 0 ? null : (flags & AnnotationFlags[a]) != 0;
                     }
                     await group.WriteAsync<bool>(annotations[a], values.AsMemory(), cancellationToken: cancellationToken);
@@ -110,17 +112,16 @@ public static class CitationParquet
     {
         var builder = new CitationGraphBuilder();
         var diagnostics = new LoadDiagnostics();
-        // Integer ids (OpenAlex-scale edge lists) map to papers through this table, so no edge allocates a string.
-        var byNumber = new Dictionary<long, int>();
-        int Paper(Array column, int i)
+        // Integer ids (OpenAlex-scale edge lists) stay integers: no edge, and no paper, allocates a string.
+        int Paper(Array column, int i) => column switch
         {
-            if (column is not long?[] numbers) return ((string?[])column)[i] is { Length: > 0 } id ? builder.Paper(id) : -1;
-            if (numbers[i] is not { } number) return -1;
-            if (!byNumber.TryGetValue(number, out var index))
-                byNumber.Add(number, index = builder.Paper(number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            return index;
-        }
+            long[] numbers => builder.Paper(numbers[i]),
+            long?[] numbers => numbers[i] is { } number ? builder.Paper(number) : -1,
+            _ => ((string?[])column)[i] is { Length: > 0 } id ? builder.Paper(id) : -1,
+        };
         if (verticesPath is not null)
+        {
+            builder.EnsurePaperCapacity(checked((int)Rows(verticesPath)));
             Read(verticesPath, [Id], [Year, Field], (columns, count) =>
             {
                 var ids = Ids(columns[Id]!, verticesPath, Id);
@@ -135,12 +136,23 @@ public static class CitationParquet
                     builder.SetField(p, fields?[i]);
                 }
             }, cancellationToken);
+        }
+        // The edge count is in the footer: the edge buffers are allocated once, at their final size.
+        builder.EnsureEdgeCapacity(checked((int)Math.Min(Array.MaxLength, Rows(edgesPath))));
         Read(edgesPath, [Source, Destination], EdgeAnnotations, (columns, count) =>
         {
             var src = Ids(columns[Source]!, edgesPath, Source);
             var dst = Ids(columns[Destination]!, edgesPath, Destination);
             var flags = EdgeAnnotations.Select(n => columns[n] as bool?[]).ToArray();
+            bool annotated = Array.Exists(flags, f => f is not null);
             builder.EnsureEdgeCapacity(builder.EdgesAdded + count);
+            if (src is long[] s64 && dst is long[] d64 && !annotated)
+            {
+                // The common OpenAlex-scale case, without the per-edge type tests and annotation loop.
+                for (int i = 0; i < count; i++) builder.AddCitation(builder.Paper(s64[i]), builder.Paper(d64[i]));
+                diagnostics.Records += count;
+                return;
+            }
             for (int i = 0; i < count; i++)
             {
                 diagnostics.Records++;
@@ -152,7 +164,6 @@ public static class CitationParquet
                 builder.AddCitation(s, d, f);
             }
         }, cancellationToken);
-        byNumber = null;
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;
         diagnostics.DuplicateEdges = builder.DuplicateEdges;
@@ -192,8 +203,8 @@ public static class CitationParquet
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) { var v = new string?[count]; await group.ReadAsync(field, v.AsMemory()!, cancellationToken: ct); return v; }
-        if (type == typeof(long)) return await ReadValues<long>(group, field, count, ct);
-        if (type == typeof(int)) return await ReadValues<int>(group, field, count, ct);
+        if (type == typeof(long)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<long>(group, field, count, ct) : await ReadValues<long>(group, field, count, ct);
+        if (type == typeof(int)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<int>(group, field, count, ct) : await ReadValues<int>(group, field, count, ct);
         if (type == typeof(bool)) return await ReadValues<bool>(group, field, count, ct);
         throw new InvalidDataException($"{path}: column '{field.Name}' is {type.Name}; expected strings, integers or booleans.");
     }
@@ -216,11 +227,39 @@ public static class CitationParquet
         return result;
     }
 
+    // A required column's values as they are: no nullable copy (ids of OpenAlex-scale edge lists).
+    private static async Task<T[]> ReadRequired<T>(ParquetRowGroupReader group, DataField field, int count, CancellationToken ct) where T : struct
+    {
+        var values = new T[count];
+        await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: ct);
+        return values;
+    }
+
+    // Rows of a Parquet file, from its footer.
+    private static long Rows(string path)
+    {
+        long rows = 0;
+        Run(async () =>
+        {
+            await using var stream = File.OpenRead(path);
+            ParquetReader reader;
+            try { reader = await ParquetReader.CreateAsync(stream); }
+            catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+            {
+                throw new InvalidDataException($"{path}: not a readable Parquet file: {e.Message}", e);
+            }
+            await using (reader)
+                for (int g = 0; g < reader.RowGroupCount; g++) rows += reader.RowGroups[g].RowCount;
+        });
+        return rows;
+    }
+
     // Paper ids as strings or (widened) integers.
     private static Array Ids(Array column, string path, string name) => column switch
     {
-        string?[] or long?[] => column,
+        string?[] or long?[] or long[] => column,
         int?[] i => Array.ConvertAll(i, v => (long?)v),
+        int[] i => Array.ConvertAll(i, v => (long)v),
         _ => throw new InvalidDataException($"{path}: column '{name}' should hold paper ids (strings or integers)."),
     };
 
@@ -228,6 +267,8 @@ public static class CitationParquet
     {
         long?[] l => l,
         int?[] i => Array.ConvertAll(i, v => (long?)v),
+        long[] l => Array.ConvertAll(l, v => (long?)v),
+        int[] i => Array.ConvertAll(i, v => (long?)v),
         _ => new long?[column.Length],
     };
 

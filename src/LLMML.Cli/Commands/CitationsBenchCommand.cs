@@ -64,9 +64,10 @@ internal static class CitationsBenchCommand
     {
         var jsonPath = json is null ? null : OutputPath.CheckFile(json.FullName);
         var r = CitationScaleBenchmark.Run(options, null, ConsoleProgress.Stages(), ct);
-        var table = new Table().AddColumns("stage", "wall (s)", "CPU (s)", "references/s");
+        var table = new Table().AddColumns("stage", "wall (s)", "CPU (s)", "references/s", "peak RSS in stage (MB)", "managed heap at end (MB)");
         foreach (var s in r.Stages)
-            table.AddRow(Markup.Escape(s.Stage), s.Seconds.ToString("0.000"), s.CpuSeconds.ToString("0.000"), s.ReferencesPerSecond.ToString("N0"));
+            table.AddRow(Markup.Escape(s.Stage), s.Seconds.ToString("0.000"), s.CpuSeconds.ToString("0.000"), s.ReferencesPerSecond.ToString("N0"),
+                s.PeakMegabytes.ToString("N0"), s.ManagedMegabytes.ToString("N0"));
         table.AddRow("[bold]load + all features but betweenness[/]", r.TotalSeconds.ToString("0.00"), r.Stages.Sum(s => s.CpuSeconds).ToString("0.00"),
             (r.References / r.TotalSeconds).ToString("N0"));
         string since = r.PeakIsSinceLoad ? "since load" : "whole process";

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LLMML.Citations.Features;
+using LLMML.Citations.Graphs;
 using LLMML.Citations.Interchange;
+using LLMML.Citations.Loading;
 using LLMML.Citations.Synthetic;
 using LLMML.Foundation.Benchmarks;
 using LLMML.Foundation.Progress;
@@ -18,6 +20,9 @@ public sealed record ScaleStage(string Stage, double Seconds, double CpuSeconds,
 public sealed record CitationScaleResult(int Papers, long References, long EdgeFileBytes, double GenerateSeconds, IReadOnlyList<ScaleStage> Stages,
     double TotalSeconds, double PeakMegabytes, double PeakBytesPerReference, bool PeakIsSinceLoad, int ProcessorCount, double? LoadAverage)
 {
+    /// <summary>The same-run comparison with igraph (<c>--igraph</c>), or null.</summary>
+    public PeerComparison? Peer { get; init; }
+
     /// <summary>The result as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 }
@@ -31,8 +36,10 @@ public sealed record CitationScaleResult(int Papers, long References, long EdgeF
 public static class CitationScaleBenchmark
 {
     /// <summary>Runs the benchmark; the Parquet files go to <paramref name="workDirectory"/> and are deleted afterwards.</summary>
+    /// <param name="edgeListPath">When given, the loaded graph is also written there as a text edge list of indices
+    /// (<see cref="EdgeListLoader.Write"/>), after everything is measured: the input of the same-run igraph comparison.</param>
     public static CitationScaleResult Run(ScaleGraphOptions options, string? workDirectory = null,
-        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default, string? edgeListPath = null)
     {
         var dir = workDirectory ?? Path.GetTempPath();
         var vertices = Path.Combine(dir, $"llmml-scale-{Environment.ProcessId}-vertices.parquet");
@@ -63,16 +70,15 @@ public static class CitationScaleBenchmark
                 if (reset) ResetPeak();
                 clock.Restart();
             }
-            current = "load Parquet";
-            var graph = CitationParquet.ReadGraph(edges, vertices, cancellationToken).Graph;
-            Close(graph.EdgeCount);
+            CitationGraph graph = null!;
             var stageProgress = new SynchronousProgress(update =>
             {
                 if (update.Stage == current) return;
-                Close(graph.EdgeCount);
+                Close(graph?.EdgeCount ?? references);
                 current = update.Stage;
                 progress?.Report(update);
             });
+            graph = CitationParquet.ReadGraph(edges, vertices, cancellationToken, stageProgress).Graph;
             var features = CitationFeatureComputer.Compute(graph, new CitationFeatureOptions { Features = CitationFeatureKinds.AllButBetweenness }, stageProgress, cancellationToken);
             Close(graph.EdgeCount);
             // Counts and shares are derived when read: writing the vertex file is where they are computed, so it is timed too.
@@ -82,6 +88,11 @@ public static class CitationScaleBenchmark
             Close(graph.EdgeCount);
             total.Stop();
             double peak = Math.Max(overallPeak, BenchmarkTiming.PeakWorkingSetMb());
+            if (edgeListPath is not null)
+            {
+                progress?.Report(new ProgressUpdate("write edge list for the peer", 0));
+                EdgeListLoader.Write(graph, edgeListPath, indices: true);
+            }
             return new CitationScaleResult(papers, references, new FileInfo(edges).Length, generate.Elapsed.TotalSeconds, stages,
                 total.Elapsed.TotalSeconds, peak, peak * 1048576 / Math.Max(1, references), reset, Environment.ProcessorCount, BenchmarkTiming.LoadAverage());
         }

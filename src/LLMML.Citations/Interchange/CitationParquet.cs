@@ -2,6 +2,7 @@ using LLMML.Citations.Features;
 using LLMML.Citations.Graphs;
 using LLMML.Citations.Loading;
 using LLMML.Foundation.Persistence;
+using LLMML.Foundation.Progress;
 using Parquet;
 using Parquet.Schema;
 
@@ -44,7 +45,9 @@ public static class CitationParquet
     // Feature values are read a row group at a time: derived columns are computed for those rows only.
     private static void WriteVertices(CitationGraph graph, IReadOnlyList<string> names, FeatureColumn[] columns, string path, CancellationToken ct)
     {
-        var id = new DataField<string>(Id, nullable: false);
+        // Integer ids are written as integers (what the source gave; no string a paper at OpenAlex scale).
+        var numericIds = graph.NumericIds;
+        DataField id = numericIds is null ? new DataField<string>(Id, nullable: false) : new DataField<long>(Id, nullable: false);
         var year = new DataField<int?>(Year);
         var field = new DataField<string>(Field, nullable: true);
         var featureFields = names.Select(n => new DataField<double?>(n)).ToArray();
@@ -52,20 +55,26 @@ public static class CitationParquet
         AtomicFile.Write(path, stream => Run(async () =>
         {
             await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: ct);
+            // One set of buffers for every row group and column: no per-column garbage at scale.
+            int size = Math.Min(RowGroupSize, Math.Max(1, graph.NodeCount));
+            var raw = new double[size];
+            var values = new double?[size];
+            var years = new int?[size];
+            var fieldNames = new string?[size];
             foreach (var (from, count) in Groups(graph.NodeCount))
             {
                 ct.ThrowIfCancellationRequested();
                 using var group = writer.CreateRowGroup();
-                await group.WriteAsync(id, Slice(graph.PaperIds, from, count));
-                await group.WriteAsync<int>(year, Enumerable.Range(from, count).Select(graph.YearOf).ToArray().AsMemory(), cancellationToken: ct);
-                await group.WriteAsync(field, Enumerable.Range(from, count).Select(graph.FieldNameOf).ToArray());
-                var raw = new double[count];
+                if (numericIds is null) await group.WriteAsync((DataField<string>)id, Slice(graph.PaperIds, from, count));
+                else await group.WriteAsync<long>((DataField<long>)id, numericIds.AsMemory(from, count), cancellationToken: ct);
+                for (int i = 0; i < count; i++) { years[i] = graph.YearOf(from + i); fieldNames[i] = graph.FieldNameOf(from + i); }
+                await group.WriteAsync<int>(year, years.AsMemory(0, count), cancellationToken: ct);
+                await group.WriteAsync(field, new ArraySegment<string?>(fieldNames, 0, count)!);
                 for (int f = 0; f < featureFields.Length; f++)
                 {
-                    columns[f].Fill(from, raw);
-                    var values = new double?[count];
+                    columns[f].Fill(from, raw.AsSpan(0, count));
                     for (int i = 0; i < count; i++) values[i] = double.IsNaN(raw[i]) ? null : raw[i];
-                    await group.WriteAsync<double>(featureFields[f], values.AsMemory(), cancellationToken: ct);
+                    await group.WriteAsync<double>(featureFields[f], values.AsMemory(0, count), cancellationToken: ct);
                 }
             }
         }));
@@ -108,7 +117,9 @@ public static class CitationParquet
     /// when given, a vertex file for years and fields (and papers nobody links).
     /// </summary>
     /// <exception cref="InvalidDataException">A file is not Parquet or lacks a required column; the message names the file.</exception>
-    public static GraphLoadResult ReadGraph(string edgesPath, string? verticesPath = null, CancellationToken cancellationToken = default)
+    /// <param name="progress">Stages "load vertices", "load edges" (rows so far of all) and "build graph".</param>
+    public static GraphLoadResult ReadGraph(string edgesPath, string? verticesPath = null, CancellationToken cancellationToken = default,
+        IProgress<ProgressUpdate>? progress = null)
     {
         var builder = new CitationGraphBuilder();
         var diagnostics = new LoadDiagnostics();
@@ -121,6 +132,7 @@ public static class CitationParquet
         };
         if (verticesPath is not null)
         {
+            progress?.Report(new ProgressUpdate("load vertices", 0));
             builder.EnsurePaperCapacity(checked((int)Rows(verticesPath)));
             Read(verticesPath, [Id], [Year, Field], (columns, count) =>
             {
@@ -138,7 +150,9 @@ public static class CitationParquet
             }, cancellationToken);
         }
         // The edge count is in the footer: the edge buffers are allocated once, at their final size.
-        builder.EnsureEdgeCapacity(checked((int)Math.Min(Array.MaxLength, Rows(edgesPath))));
+        long edgeRows = Rows(edgesPath);
+        builder.EnsureEdgeCapacity(checked((int)Math.Min(Array.MaxLength, edgeRows)));
+        progress?.Report(new ProgressUpdate("load edges", 0, edgeRows));
         Read(edgesPath, [Source, Destination], EdgeAnnotations, (columns, count) =>
         {
             var src = Ids(columns[Source]!, edgesPath, Source);
@@ -146,6 +160,7 @@ public static class CitationParquet
             var flags = EdgeAnnotations.Select(n => columns[n] as bool?[]).ToArray();
             bool annotated = Array.Exists(flags, f => f is not null);
             builder.EnsureEdgeCapacity(builder.EdgesAdded + count);
+            progress?.Report(new ProgressUpdate("load edges", diagnostics.Records, edgeRows));
             if (src is long[] s64 && dst is long[] d64 && !annotated)
             {
                 // The common OpenAlex-scale case, without the per-edge type tests and annotation loop.
@@ -164,6 +179,7 @@ public static class CitationParquet
                 builder.AddCitation(s, d, f);
             }
         }, cancellationToken);
+        progress?.Report(new ProgressUpdate("build graph", 0));
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;
         diagnostics.DuplicateEdges = builder.DuplicateEdges;
@@ -186,6 +202,8 @@ public static class CitationParquet
             foreach (var name in required)
                 if (!fields.ContainsKey(name))
                     throw new InvalidDataException($"{path}: column '{name}' is missing (has {string.Join(", ", fields.Keys)}).");
+            // Required integer columns are read into the same arrays group after group (a row group's ids are dead once handed over).
+            var buffers = new Dictionary<string, Array>(StringComparer.Ordinal);
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 ct.ThrowIfCancellationRequested();
@@ -193,18 +211,18 @@ public static class CitationParquet
                 int count = checked((int)group.RowCount);
                 var columns = new Dictionary<string, Array?>(StringComparer.Ordinal);
                 foreach (var name in required.Concat(optional))
-                    columns[name] = fields.TryGetValue(name, out var field) ? await ReadColumn(group, field, count, path, ct) : null;
+                    columns[name] = fields.TryGetValue(name, out var field) ? await ReadColumn(group, field, count, path, buffers, ct) : null;
                 onGroup(columns, count);
             }
         }
     });
 
-    private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int count, string path, CancellationToken ct)
+    private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int count, string path, Dictionary<string, Array> buffers, CancellationToken ct)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) { var v = new string?[count]; await group.ReadAsync(field, v.AsMemory()!, cancellationToken: ct); return v; }
-        if (type == typeof(long)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<long>(group, field, count, ct) : await ReadValues<long>(group, field, count, ct);
-        if (type == typeof(int)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<int>(group, field, count, ct) : await ReadValues<int>(group, field, count, ct);
+        if (type == typeof(long)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<long>(group, field, count, buffers, ct) : await ReadValues<long>(group, field, count, ct);
+        if (type == typeof(int)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<int>(group, field, count, buffers, ct) : await ReadValues<int>(group, field, count, ct);
         if (type == typeof(bool)) return await ReadValues<bool>(group, field, count, ct);
         throw new InvalidDataException($"{path}: column '{field.Name}' is {type.Name}; expected strings, integers or booleans.");
     }
@@ -228,9 +246,11 @@ public static class CitationParquet
     }
 
     // A required column's values as they are: no nullable copy (ids of OpenAlex-scale edge lists).
-    private static async Task<T[]> ReadRequired<T>(ParquetRowGroupReader group, DataField field, int count, CancellationToken ct) where T : struct
+    private static async Task<T[]> ReadRequired<T>(ParquetRowGroupReader group, DataField field, int count, Dictionary<string, Array> buffers, CancellationToken ct) where T : struct
     {
-        var values = new T[count];
+        // Exactly count long: the callers read whole arrays. Row groups but the last have the same size, so this reuses.
+        if (!buffers.TryGetValue(field.Name, out var buffer) || buffer.Length != count) buffers[field.Name] = buffer = new T[count];
+        var values = (T[])buffer;
         await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: ct);
         return values;
     }

@@ -23,6 +23,9 @@ public sealed record CitationScaleResult(int Papers, long References, long EdgeF
     /// <summary>The same-run comparison with igraph (<c>--igraph</c>), or null.</summary>
     public PeerComparison? Peer { get; init; }
 
+    /// <summary>Wall time of the measuring process from start to exit (start-up included), when it ran as its own process.</summary>
+    public double? ProcessSeconds { get; init; }
+
     /// <summary>The result as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 }
@@ -35,30 +38,58 @@ public sealed record CitationScaleResult(int Papers, long References, long EdgeF
 /// </summary>
 public static class CitationScaleBenchmark
 {
-    /// <summary>Runs the benchmark; the Parquet files go to <paramref name="workDirectory"/> and are deleted afterwards.</summary>
+    /// <summary>Runs the benchmark in this process; the Parquet files go to <paramref name="workDirectory"/> and are deleted afterwards.</summary>
     /// <param name="edgeListPath">When given, the loaded graph is also written there as a text edge list of indices
     /// (<see cref="EdgeListLoader.Write"/>), after everything is measured: the input of the same-run igraph comparison.</param>
     public static CitationScaleResult Run(ScaleGraphOptions options, string? workDirectory = null,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default, string? edgeListPath = null)
     {
+        var (vertices, edges, seconds) = Generate(options, workDirectory, progress, cancellationToken);
+        try
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            bool reset = ResetPeak();
+            return Measure(edges, vertices, progress, cancellationToken, edgeListPath, reset) with { GenerateSeconds = seconds };
+        }
+        finally
+        {
+            File.Delete(vertices);
+            File.Delete(edges);
+        }
+    }
+
+    /// <summary>Writes the generated graph's two Parquet files into <paramref name="workDirectory"/> (the caller deletes them).</summary>
+    public static (string Vertices, string Edges, double Seconds) Generate(ScaleGraphOptions options, string? workDirectory = null,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
         var dir = workDirectory ?? Path.GetTempPath();
         var vertices = Path.Combine(dir, $"llmml-scale-{Environment.ProcessId}-vertices.parquet");
         var edges = Path.Combine(dir, $"llmml-scale-{Environment.ProcessId}-edges.parquet");
-        var output = Path.Combine(dir, $"llmml-scale-{Environment.ProcessId}-features.parquet");
+        var clock = Stopwatch.StartNew();
+        ScaleGraphGenerator.Write(options, vertices, edges, progress, cancellationToken);
+        return (vertices, edges, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The measured part: load <paramref name="edges"/> (+ <paramref name="vertices"/>), every feature but betweenness, and
+    /// the vertex file written beside the edges (deleted afterwards). Run in a fresh process (`llmml bench citations
+    /// --scale` does) its peak memory is the whole process's; <paramref name="peakWasReset"/> says it was reset after
+    /// something else ran in this process.
+    /// </summary>
+    public static CitationScaleResult Measure(string edges, string vertices, IProgress<ProgressUpdate>? progress = null,
+        CancellationToken cancellationToken = default, string? edgeListPath = null, bool peakWasReset = false)
+    {
+        var output = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(edges))!, $"llmml-scale-{Environment.ProcessId}-features.parquet");
+        bool reset = peakWasReset;
         try
         {
-            var generate = Stopwatch.StartNew();
-            var (papers, references) = ScaleGraphGenerator.Write(options, vertices, edges, progress, cancellationToken);
-            generate.Stop();
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            bool reset = ResetPeak();
-
             var stages = new List<ScaleStage>();
             var total = Stopwatch.StartNew();
             var cpu = CpuSeconds();
             var clock = Stopwatch.StartNew();
             string? current = null;
             double overallPeak = 0;
+            long references = 0;
             void Close(long handled)
             {
                 if (current is null) return;
@@ -67,13 +98,14 @@ public static class CitationScaleBenchmark
                 overallPeak = Math.Max(overallPeak, stagePeak);
                 stages.Add(new ScaleStage(current, seconds, cpuNow - cpu, handled / Math.Max(seconds, 1e-9), stagePeak, GC.GetTotalMemory(false) / 1048576.0));
                 (cpu, current) = (cpuNow, null);
-                if (reset) ResetPeak();
+                if (reset) reset = ResetPeak();
                 clock.Restart();
             }
             CitationGraph graph = null!;
             var stageProgress = new SynchronousProgress(update =>
             {
                 if (update.Stage == current) return;
+                if (update.Stage == "load edges" && update.Total is { } rows) references = rows;
                 Close(graph?.EdgeCount ?? references);
                 current = update.Stage;
                 progress?.Report(update);
@@ -93,13 +125,11 @@ public static class CitationScaleBenchmark
                 progress?.Report(new ProgressUpdate("write edge list for the peer", 0));
                 EdgeListLoader.Write(graph, edgeListPath, indices: true);
             }
-            return new CitationScaleResult(papers, references, new FileInfo(edges).Length, generate.Elapsed.TotalSeconds, stages,
-                total.Elapsed.TotalSeconds, peak, peak * 1048576 / Math.Max(1, references), reset, Environment.ProcessorCount, BenchmarkTiming.LoadAverage());
+            return new CitationScaleResult(graph.NodeCount, graph.EdgeCount, new FileInfo(edges).Length, 0, stages,
+                total.Elapsed.TotalSeconds, peak, peak * 1048576 / Math.Max(1, graph.EdgeCount), peakWasReset, Environment.ProcessorCount, BenchmarkTiming.LoadAverage());
         }
         finally
         {
-            File.Delete(vertices);
-            File.Delete(edges);
             File.Delete(output);
         }
     }

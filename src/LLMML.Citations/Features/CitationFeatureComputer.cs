@@ -82,12 +82,9 @@ public static class CitationFeatureComputer
         var targets = TargetFieldIndices(graph, options.TargetFields);
         if (kinds.HasFlag(CitationFeatureKinds.ReferenceFieldShares))
         {
-            // As in FieldShares.ReferenceShares: a field named twice counts only in its last column.
-            var last = new Dictionary<int, int>();
-            for (int t = 0; t < targets.Length; t++) last[targets[t]] = t;
             for (int t = 0; t < targets.Length; t++)
             {
-                int field = last[targets[t]] == t ? targets[t] : -2;
+                int field = targets[t];
                 Derive("reference_share:" + graph.FieldNames[targets[t]], v => FieldShares.ReferenceShareOf(graph, v, field));
             }
         }

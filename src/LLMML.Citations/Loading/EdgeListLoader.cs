@@ -19,7 +19,8 @@ namespace LLMML.Citations.Loading;
 /// </remarks>
 public static class EdgeListLoader
 {
-    private const int BlockBytes = 8 << 20;
+    /// <summary>Bytes read per block (tests make it small to cross many block boundaries).</summary>
+    internal static int BlockBytes { get; set; } = 8 << 20;
 
     /// <summary>Loads the edge list at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidDataException">A line longer than a block (8 MiB): not an edge list; the message names the file and line.</exception>
@@ -45,7 +46,7 @@ public static class EdgeListLoader
                 while (filled < buffer.Length && (read = stream.Read(buffer, filled, buffer.Length - filled)) > 0) filled += read;
                 end = filled < buffer.Length;
                 int cut = end ? filled : Array.LastIndexOf(buffer, (byte)'\n', filled - 1) + 1;
-                if (cut == 0) throw new InvalidDataException($"{path}: line {line + 1 + blocks.Sum(Lines)}: longer than {BlockBytes >> 20} MiB; not an edge list.");
+                if (cut == 0) throw new InvalidDataException($"{path}: line {line + 1 + blocks.Sum(Lines)}: longer than {BlockBytes} bytes; not an edge list.");
                 carry = buffer.AsSpan(cut, filled - cut).ToArray();
                 Array.Resize(ref buffer, cut);
                 blocks.Add(buffer);

@@ -29,14 +29,25 @@ internal static class CitationsBenchCommand
         {
             Description = "Also compare, in this run and on the same text edge list, our whole process (`llmml citations features --features pagerank`, start-up included) with igraph's load + PageRank (bench/igraph_peer.py, /usr/bin/python3 with python3-igraph; skipped with a note when absent).",
         };
+        // The measured part of --scale runs in a fresh process (so its peak memory is its own, not the generator's).
+        var scaleEdges = new Option<FileInfo?>("--scale-edges") { Hidden = true };
+        var scaleVertices = new Option<FileInfo?>("--scale-vertices") { Hidden = true };
+        var scaleEdgeList = new Option<FileInfo?>("--scale-edge-list") { Hidden = true };
         var peerRuns = new Option<int>("--peer-runs") { Description = "With --igraph: runs of each process, alternating (medians reported).", DefaultValueFactory = _ => 3 };
         var command = new Command("citations", "Benchmark citation features on the synthetic ACL-like graph (185K papers, ~790K citations) against the issue's targets (networkx figures from METHODS.md shown as context); --scale for OpenAlex-sized graphs.")
         {
-            json, reps, nodes, scale, meanReferences, igraph, peerRuns,
+            json, reps, nodes, scale, meanReferences, igraph, peerRuns, scaleEdges, scaleVertices, scaleEdgeList,
         };
         command.SetAction((parse, ct) =>
         {
             CommonOptions.CheckOutputFile(parse.GetValue(json)?.FullName);
+            if (parse.GetValue(scaleEdges) is { } measureEdges)
+            {
+                var measured = CitationScaleBenchmark.Measure(measureEdges.FullName, parse.GetValue(scaleVertices)!.FullName, ConsoleProgress.Stages(), ct,
+                    parse.GetValue(scaleEdgeList)?.FullName);
+                AtomicFile.WriteAllBytes(parse.GetValue(json)!.FullName, System.Text.Encoding.UTF8.GetBytes(measured.ToJson()));
+                return Task.FromResult(0);
+            }
             if (parse.GetValue(scale) is { } papers)
             {
                 RunScale(new ScaleGraphOptions { Papers = papers, MeanReferences = parse.GetValue(meanReferences) }, parse.GetValue(json),
@@ -89,19 +100,21 @@ internal static class CitationsBenchCommand
         var jsonPath = json is null ? null : OutputPath.CheckFile(json.FullName);
         var edgeList = peerRuns > 0 ? Path.Combine(Path.GetTempPath(), $"llmml-scale-peer-{Environment.ProcessId}.txt") : null;
         CitationScaleResult r;
+        var (vertices, edges, generateSeconds) = CitationScaleBenchmark.Generate(options, null, ConsoleProgress.Stages(), ct);
+        var childJson = Path.Combine(Path.GetTempPath(), $"llmml-scale-{Environment.ProcessId}-measured.json");
         try
         {
-            r = CitationScaleBenchmark.Run(options, null, ConsoleProgress.Stages(), ct, edgeList);
-            if (edgeList is not null)
-            {
-                // Our measured process above is done and its memory figures taken; free what it held before the peers run.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                r = r with { Peer = CitationsPeerRunner.Compare(edgeList, r.References, peerRuns, Note(), ct) };
-            }
+            // Load + features in a fresh process: its peak memory is the whole process's (runtime included), not the generator's.
+            List<string> args = ["bench", "citations", "--scale-edges", edges, "--scale-vertices", vertices, "--json", childJson];
+            if (edgeList is not null) args.AddRange(["--scale-edge-list", edgeList]);
+            var (_, processSeconds) = CitationsPeerRunner.RunSelf(args, captureOutput: false, ct);
+            r = System.Text.Json.JsonSerializer.Deserialize<CitationScaleResult>(File.ReadAllText(childJson))!
+                with { GenerateSeconds = generateSeconds, ProcessSeconds = processSeconds };
+            if (edgeList is not null) r = r with { Peer = CitationsPeerRunner.Compare(edgeList, r.References, peerRuns, Note(), ct) };
         }
         finally
         {
-            if (edgeList is not null) File.Delete(edgeList);
+            foreach (var f in new[] { edgeList, vertices, edges, childJson }) if (f is not null) File.Delete(f);
         }
         var table = new Table().AddColumns("stage", "wall (s)", "CPU (s)", "references/s", "peak RSS in stage (MB)", "managed heap at end (MB)");
         foreach (var s in r.Stages)
@@ -109,7 +122,8 @@ internal static class CitationsBenchCommand
                 s.PeakMegabytes.ToString("N0"), s.ManagedMegabytes.ToString("N0"));
         table.AddRow("[bold]load + all features but betweenness[/]", r.TotalSeconds.ToString("0.00"), r.Stages.Sum(s => s.CpuSeconds).ToString("0.00"),
             (r.References / r.TotalSeconds).ToString("N0"));
-        string since = r.PeakIsSinceLoad ? "since load" : "whole process";
+        string since = r.PeakIsSinceLoad ? "since load" : "whole measuring process";
+        if (r.ProcessSeconds is { } whole) table.AddRow("measuring process, start to exit", whole.ToString("0.00"), "", "");
         table.AddRow($"peak memory ({since})", $"{r.PeakMegabytes:N0} MB", "", $"{r.PeakBytesPerReference:0.0} bytes/reference");
         table.Caption($"{r.Papers:N0} papers, {r.References:N0} references, edge file {r.EdgeFileBytes / 1e6:0.0} MB (generated in {r.GenerateSeconds:0.0} s, not counted), {r.ProcessorCount} cores, load average {LLMML.Foundation.Benchmarks.BenchmarkTiming.Format(r.LoadAverage)}");
         AnsiConsole.Write(table);

@@ -41,23 +41,31 @@ internal static class CitationsPeerRunner
 
     private static OwnRun RunOurs(string edgeList, string output, CancellationToken ct)
     {
-        // Ourselves as a fresh process: the apphost directly, or `dotnet llmml.dll` when run that way.
+        var (stdout, seconds) = RunSelf(["citations", "features", "-i", edgeList, "-f", "edgelist", "--features", "pagerank", "-o", output, "--json"], captureOutput: true, ct);
+        using var doc = JsonDocument.Parse(stdout);
+        var p = doc.RootElement.GetProperty("process");
+        return new OwnRun(seconds, p.GetProperty("cpuSeconds").GetDouble(), p.GetProperty("peakWorkingSetMegabytes").GetDouble());
+    }
+
+    /// <summary>
+    /// Runs this tool again as a fresh process (the apphost directly, or `dotnet llmml.dll` when run that way) and waits;
+    /// returns its standard output (when captured; else it goes to the console) and its wall time.
+    /// </summary>
+    public static (string Stdout, double Seconds) RunSelf(IReadOnlyList<string> args, bool captureOutput, CancellationToken ct)
+    {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = captureOutput, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        foreach (var a in new[] { "citations", "features", "-i", edgeList, "-f", "edgelist", "--features", "pagerank", "-o", output, "--json" })
-            start.ArgumentList.Add(a);
+        foreach (var a in args) start.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
         using var registration = ct.Register(() => { try { process.Kill(); } catch (InvalidOperationException) { } });
         var stderr = process.StandardError.ReadToEndAsync(ct);
-        var stdout = process.StandardOutput.ReadToEnd();
+        var stdout = captureOutput ? process.StandardOutput.ReadToEnd() : "";
         process.WaitForExit();
         double seconds = clock.Elapsed.TotalSeconds;
         ct.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"`llmml citations features` on {edgeList} exited with {process.ExitCode}: {stderr.Result.Trim()}");
-        using var doc = JsonDocument.Parse(stdout);
-        var p = doc.RootElement.GetProperty("process");
-        return new OwnRun(seconds, p.GetProperty("cpuSeconds").GetDouble(), p.GetProperty("peakWorkingSetMegabytes").GetDouble());
+        if (process.ExitCode != 0) throw new InvalidOperationException($"`llmml {string.Join(' ', args)}` exited with {process.ExitCode}: {stderr.Result.Trim()}");
+        return (stdout, seconds);
     }
 }

@@ -60,9 +60,6 @@ public sealed class CitationGraph
     /// <summary>Source ids of the papers, by index.</summary>
     public IReadOnlyList<string> PaperIds => _ids;
 
-    /// <summary>The papers' integer ids when the source gave integers (then <see cref="PaperIds"/> spells them), else null.</summary>
-    internal long[]? NumericIds => _ids.Numbers;
-
     /// <summary>Field (track, class, topic) names; <see cref="FieldOf"/> indexes into this list.</summary>
     public IReadOnlyList<string> FieldNames => _fieldNames;
 

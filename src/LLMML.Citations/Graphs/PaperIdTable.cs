@@ -21,9 +21,6 @@ internal sealed class PaperIdTable : IReadOnlyList<string>
 
     public int Count => _strings?.Length ?? _numbers!.Length;
 
-    /// <summary>The integer ids, or null when the ids are strings.</summary>
-    public long[]? Numbers => _numbers;
-
     public string this[int index] => _strings is not null ? _strings[index] : _numbers![index].ToString(CultureInfo.InvariantCulture);
 
     public int IndexOf(string id)

@@ -45,9 +45,8 @@ public static class CitationParquet
     // Feature values are read a row group at a time: derived columns are computed for those rows only.
     private static void WriteVertices(CitationGraph graph, IReadOnlyList<string> names, FeatureColumn[] columns, string path, CancellationToken ct)
     {
-        // Integer ids are written as integers (what the source gave; no string a paper at OpenAlex scale).
-        var numericIds = graph.NumericIds;
-        DataField id = numericIds is null ? new DataField<string>(Id, nullable: false) : new DataField<long>(Id, nullable: false);
+        // Ids are strings even when the source gave integers: the GraphFrames hand-off joins them with the edge file's.
+        var id = new DataField<string>(Id, nullable: false);
         var year = new DataField<int?>(Year);
         var field = new DataField<string>(Field, nullable: true);
         var featureFields = names.Select(n => new DataField<double?>(n)).ToArray();
@@ -61,13 +60,13 @@ public static class CitationParquet
             var values = new double?[size];
             var years = new int?[size];
             var fieldNames = new string?[size];
+            var ids = new string[size];
             foreach (var (from, count) in Groups(graph.NodeCount))
             {
                 ct.ThrowIfCancellationRequested();
                 using var group = writer.CreateRowGroup();
-                if (numericIds is null) await group.WriteAsync((DataField<string>)id, Slice(graph.PaperIds, from, count));
-                else await group.WriteAsync<long>((DataField<long>)id, numericIds.AsMemory(from, count), cancellationToken: ct);
-                for (int i = 0; i < count; i++) { years[i] = graph.YearOf(from + i); fieldNames[i] = graph.FieldNameOf(from + i); }
+                for (int i = 0; i < count; i++) { ids[i] = graph.PaperIds[from + i]; years[i] = graph.YearOf(from + i); fieldNames[i] = graph.FieldNameOf(from + i); }
+                await group.WriteAsync(id, new ArraySegment<string>(ids, 0, count));
                 await group.WriteAsync<int>(year, years.AsMemory(0, count), cancellationToken: ct);
                 await group.WriteAsync(field, new ArraySegment<string?>(fieldNames, 0, count)!);
                 for (int f = 0; f < featureFields.Length; f++)

@@ -43,6 +43,8 @@ internal static class CitationsBenchCommand
             CommonOptions.CheckOutputFile(parse.GetValue(json)?.FullName);
             if (parse.GetValue(scaleEdges) is { } measureEdges)
             {
+                if (parse.GetValue(json) is null || parse.GetValue(scaleVertices) is null)
+                    throw new ArgumentException("--scale-edges needs --scale-vertices and --json (it is the measuring process of --scale).");
                 var measured = CitationScaleBenchmark.Measure(measureEdges.FullName, parse.GetValue(scaleVertices)!.FullName, ConsoleProgress.Stages(), ct,
                     parse.GetValue(scaleEdgeList)?.FullName);
                 AtomicFile.WriteAllBytes(parse.GetValue(json)!.FullName, System.Text.Encoding.UTF8.GetBytes(measured.ToJson()));

@@ -111,7 +111,8 @@ internal static class CitationsBenchCommand
             if (edgeList is not null) args.AddRange(["--scale-edge-list", edgeList]);
             var (_, processSeconds) = CitationsPeerRunner.RunSelf(args, captureOutput: false, ct);
             r = System.Text.Json.JsonSerializer.Deserialize<CitationScaleResult>(File.ReadAllText(childJson))!
-                with { GenerateSeconds = generateSeconds, ProcessSeconds = processSeconds };
+                with
+            { GenerateSeconds = generateSeconds, ProcessSeconds = processSeconds };
             if (edgeList is not null) r = r with { Peer = CitationsPeerRunner.Compare(edgeList, r.References, peerRuns, Note(), ct) };
         }
         finally

@@ -110,9 +110,9 @@ internal static class CitationsBenchCommand
             List<string> args = ["bench", "citations", "--scale-edges", edges, "--scale-vertices", vertices, "--json", childJson];
             if (edgeList is not null) args.AddRange(["--scale-edge-list", edgeList]);
             var (_, processSeconds) = CitationsPeerRunner.RunSelf(args, captureOutput: false, ct);
-            r = System.Text.Json.JsonSerializer.Deserialize<CitationScaleResult>(File.ReadAllText(childJson))!
-                with
-            { GenerateSeconds = generateSeconds, ProcessSeconds = processSeconds };
+            var measured = System.Text.Json.JsonSerializer.Deserialize<CitationScaleResult>(File.ReadAllText(childJson))
+                ?? throw new InvalidDataException($"{childJson}: the measuring process wrote no result.");
+            r = measured with { GenerateSeconds = generateSeconds, ProcessSeconds = processSeconds };
             if (edgeList is not null) r = r with { Peer = CitationsPeerRunner.Compare(edgeList, r.References, peerRuns, Note(), ct) };
         }
         finally

@@ -186,74 +186,35 @@ public static class CitationParquet
     }
 
     // Reads the named columns of every row group (optional ones as null when absent) and hands them over group by group.
-    // Row groups are decoded ahead on other cores (one reader, stream and set of buffers per slot, up to one slot a core)
-    // while this thread hands the previous group to onGroup: groups arrive in file order, decoding overlaps the mapping.
     private static void Read(string path, string[] required, string[] optional, Action<Dictionary<string, Array?>, int> onGroup, CancellationToken ct) => Run(async () =>
     {
-        var first = await Open(path, ct);
-        var readers = new List<(FileStream Stream, ParquetReader Reader)> { first };
-        var pending = new List<Task>();
-        try
+        await using var stream = File.OpenRead(path);
+        ParquetReader reader;
+        try { reader = await ParquetReader.CreateAsync(stream, cancellationToken: ct); }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
         {
-            var reader = first.Reader;
+            throw new InvalidDataException($"{path}: not a readable Parquet file: {e.Message}", e);
+        }
+        await using (reader)
+        {
             var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
             foreach (var name in required)
                 if (!fields.ContainsKey(name))
                     throw new InvalidDataException($"{path}: column '{name}' is missing (has {string.Join(", ", fields.Keys)}).");
-            int groups = reader.RowGroupCount;
-            int slots = Math.Max(1, Math.Min(Environment.ProcessorCount, groups));
-            for (int i = 1; i < slots; i++) readers.Add(await Open(path, ct));
-            // Required integer columns are read into the same arrays group after group, one set per slot.
-            var buffers = Enumerable.Range(0, slots).Select(_ => new Dictionary<string, Array>(StringComparer.Ordinal)).ToArray();
-            Task<(Dictionary<string, Array?> Columns, int Count)> Decode(int g) => Task.Run(async () =>
+            // Required integer columns are read into the same arrays group after group (a row group's ids are dead once handed over).
+            var buffers = new Dictionary<string, Array>(StringComparer.Ordinal);
+            for (int g = 0; g < reader.RowGroupCount; g++)
             {
-                int slot = g % slots;
-                using var group = readers[slot].Reader.OpenRowGroupReader(g);
+                ct.ThrowIfCancellationRequested();
+                using var group = reader.OpenRowGroupReader(g);
                 int count = checked((int)group.RowCount);
                 var columns = new Dictionary<string, Array?>(StringComparer.Ordinal);
                 foreach (var name in required.Concat(optional))
-                    columns[name] = fields.TryGetValue(name, out var field) ? await ReadColumn(group, field, count, path, buffers[slot], ct) : null;
-                return (columns, count);
-            }, ct);
-            var decoding = new Task<(Dictionary<string, Array?> Columns, int Count)>[groups];
-            for (int g = 0; g < slots && g < groups; g++) pending.Add(decoding[g] = Decode(g));
-            for (int g = 0; g < groups; g++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var (columns, count) = await decoding[g];
+                    columns[name] = fields.TryGetValue(name, out var field) ? await ReadColumn(group, field, count, path, buffers, ct) : null;
                 onGroup(columns, count);
-                // Slot g % slots is free again: its buffers were handed over and consumed.
-                if (g + slots < groups) pending.Add(decoding[g + slots] = Decode(g + slots));
-            }
-        }
-        finally
-        {
-            // Let decoders still running (after an error) finish before their readers go.
-            try { await Task.WhenAll(pending); }
-            catch (Exception) when (pending.Exists(t => t.IsFaulted || t.IsCanceled)) { } // the error that stopped the loop is the one to report
-            foreach (var (stream, r) in readers)
-            {
-                await r.DisposeAsync();
-                await stream.DisposeAsync();
             }
         }
     });
-
-    private static async Task<(FileStream Stream, ParquetReader Reader)> Open(string path, CancellationToken ct)
-    {
-        var stream = File.OpenRead(path);
-        try { return (stream, await ParquetReader.CreateAsync(stream, cancellationToken: ct)); }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
-        {
-            await stream.DisposeAsync();
-            throw new InvalidDataException($"{path}: not a readable Parquet file: {e.Message}", e);
-        }
-        catch
-        {
-            await stream.DisposeAsync();
-            throw;
-        }
-    }
 
     private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int count, string path, Dictionary<string, Array> buffers, CancellationToken ct)
     {

@@ -5,13 +5,13 @@ using Parquet.Schema;
 
 namespace LLMML.Citations.Tests.Interchange;
 
-/// <summary>Row groups are decoded ahead on other cores; the graph must be the one a group-by-group read gives.</summary>
+/// <summary>Edge files of several row groups (buffers reused from group to group) load as one sequential read of the rows.</summary>
 public sealed class ParquetRowGroupTests : TemporaryFolderTest
 {
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    [InlineData(7)] // more groups than cores: slots are reused
+    [InlineData(7)]
     public async Task Many_row_groups_load_in_file_order(int groups)
     {
         var rng = new Random(groups);

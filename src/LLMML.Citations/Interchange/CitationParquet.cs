@@ -291,13 +291,6 @@ public static class CitationParquet
         _ => new long?[column.Length],
     };
 
-    private static string[] Slice(IReadOnlyList<string> values, int from, int count)
-    {
-        var slice = new string[count];
-        for (int i = 0; i < count; i++) slice[i] = values[from + i];
-        return slice;
-    }
-
     private static IEnumerable<(int From, int Count)> Groups(int rows)
     {
         if (rows == 0) { yield return (0, 0); yield break; }

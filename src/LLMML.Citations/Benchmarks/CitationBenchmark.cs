@@ -22,6 +22,9 @@ public sealed record CitationBenchmarkResult(
     int Nodes, int Edges, int Seeds, long InputBytes, int Repetitions, int ProcessorCount, double? LoadAverage,
     IReadOnlyList<BenchmarkStep> Steps, double PeakWorkingSetMegabytes, double TargetPeakMegabytes)
 {
+    /// <summary>The same-run comparison with igraph (<c>--igraph</c>), or null.</summary>
+    public PeerComparison? Peer { get; init; }
+
     /// <summary>The result as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 }

@@ -14,30 +14,25 @@ public static class CitationFeatureComputer
         var kinds = options.Features;
         int n = graph.NodeCount;
         var names = new List<string>();
-        var columns = new List<double[]>();
-        void Add(string name, double[] column) { names.Add(name); columns.Add(column); }
+        var columns = new List<FeatureColumn>();
+        void Add(string name, double[] column) { names.Add(name); columns.Add(FeatureColumn.Stored(column)); }
+        // Counts and shares are read off each paper's own edges when asked for, in the arithmetic the arrays had.
+        void Derive(string name, Func<int, double> value) { names.Add(name); columns.Add(FeatureColumn.Derived(value)); }
         void Stage(string stage) { cancellationToken.ThrowIfCancellationRequested(); progress?.Report(new ProgressUpdate(stage, names.Count)); }
 
         if (kinds.HasFlag(CitationFeatureKinds.Counts))
         {
-            Stage("counts");
-            var cit = new double[n];
-            var refs = new double[n];
-            for (int v = 0; v < n; v++) { cit[v] = graph.CitationCount(v); refs[v] = graph.ReferenceCount(v); }
-            Add("citations", cit);
-            Add("references", refs);
+            Derive("citations", v => graph.CitationCount(v));
+            Derive("references", v => graph.ReferenceCount(v));
         }
         if (kinds.HasFlag(CitationFeatureKinds.CitationsPerYear))
         {
-            Stage("citations per year");
             int now = options.ReferenceYear ?? (n == 0 ? 0 : graph._yearArray.Max());
-            var perYear = new double[n];
-            for (int v = 0; v < n; v++)
+            Derive("citations_per_year", v =>
             {
                 int y = graph._yearArray[v];
-                perYear[v] = y == 0 ? double.NaN : graph.CitationCount(v) / (double)Math.Max(1, now - y + 1);
-            }
-            Add("citations_per_year", perYear);
+                return y == 0 ? double.NaN : graph.CitationCount(v) / (double)Math.Max(1, now - y + 1);
+            });
         }
         double pageRankFloor = double.NaN;
         if (kinds.HasFlag(CitationFeatureKinds.PageRank))
@@ -63,8 +58,8 @@ public static class CitationFeatureComputer
         if (kinds.HasFlag(CitationFeatureKinds.CoreNumber))
         {
             Stage("k-core");
-            cores = CoreNumber.Compute(graph);
-            Add("core_number", Array.ConvertAll(cores, c => (double)c));
+            var c = cores = CoreNumber.Compute(graph);
+            Derive("core_number", v => c[v]);
         }
         if (kinds.HasFlag(CitationFeatureKinds.Betweenness))
         {
@@ -81,32 +76,32 @@ public static class CitationFeatureComputer
         }
         if (kinds.HasFlag(CitationFeatureKinds.FieldShares))
         {
-            Stage("field shares");
-            var (same, other) = FieldShares.SameAndOther(graph);
-            Add("same_field_citation_share", same);
-            Add("other_field_citation_share", other);
+            Derive("same_field_citation_share", v => FieldShares.SameAndOtherOf(graph, v).Same);
+            Derive("other_field_citation_share", v => FieldShares.SameAndOtherOf(graph, v).Other);
         }
         var targets = TargetFieldIndices(graph, options.TargetFields);
         if (kinds.HasFlag(CitationFeatureKinds.ReferenceFieldShares))
         {
-            Stage("reference shares");
-            var shares = FieldShares.ReferenceShares(graph, targets);
-            for (int t = 0; t < targets.Length; t++) Add("reference_share:" + graph.FieldNames[targets[t]], shares[t]);
+            for (int t = 0; t < targets.Length; t++)
+            {
+                int field = targets[t];
+                Derive("reference_share:" + graph.FieldNames[targets[t]], v => FieldShares.ReferenceShareOf(graph, v, field));
+            }
         }
         if (kinds.HasFlag(CitationFeatureKinds.CitingFieldShares))
         {
-            Stage("citing shares");
-            var shares = FieldShares.CitingShares(graph);
-            for (int f = 0; f < shares.Length; f++) Add("citation_share:" + graph.FieldNames[f], shares[f]);
+            for (int f = 0; f < graph.FieldNames.Count; f++)
+            {
+                int field = f;
+                Derive("citation_share:" + graph.FieldNames[f], v => FieldShares.CitingShareOf(graph, v, field));
+            }
         }
         if (kinds.HasFlag(CitationFeatureKinds.Intents))
         {
-            Stage("intents");
-            var (influential, background, methodology, result) = FieldShares.IntentShares(graph);
-            Add("influential_share", influential);
-            Add("background_share", background);
-            Add("methodology_share", methodology);
-            Add("result_share", result);
+            Derive("influential_share", v => FieldShares.IntentShareOf(graph, v, EdgeFlags.Influential));
+            Derive("background_share", v => FieldShares.IntentShareOf(graph, v, EdgeFlags.Background));
+            Derive("methodology_share", v => FieldShares.IntentShareOf(graph, v, EdgeFlags.Methodology));
+            Derive("result_share", v => FieldShares.IntentShareOf(graph, v, EdgeFlags.Result));
         }
         return new PaperFeatures(graph, [.. names], [.. columns], new NewPaperContext(pageRankFloor, hubNormaliser, authorities, cores, targets));
     }

@@ -19,13 +19,16 @@ public static class Clustering
     public static double[] Compute(CitationGraph graph, CancellationToken cancellationToken = default)
     {
         int n = graph.NodeCount;
-        var (offsets, neighbours, weights) = Skeleton(graph);
+        // Skeleton degrees only: the forward lists are merged straight from the two CSRs, so the skeleton's own
+        // neighbour list (two ints and two bytes a citation) is never built.
+        var offsets = new int[n + 1];
+        for (int u = 0; u < n; u++) offsets[u + 1] = offsets[u] + MergeCount(graph.ReferencesOf(u), graph.CitationsOf(u));
         // Rank by (skeleton degree, index); keep only edges towards higher rank.
         var forwardOffsets = new int[n + 1];
         for (int u = 0; u < n; u++)
         {
             int count = 0;
-            for (int e = offsets[u]; e < offsets[u + 1]; e++) if (Before(offsets, u, neighbours[e])) count++;
+            foreach (var (v, _) in new SkeletonRow(graph.ReferencesOf(u), graph.CitationsOf(u))) if (Before(offsets, u, v)) count++;
             forwardOffsets[u + 1] = forwardOffsets[u] + count;
         }
         var forward = new int[forwardOffsets[n]];
@@ -33,8 +36,8 @@ public static class Clustering
         for (int u = 0; u < n; u++)
         {
             int slot = forwardOffsets[u];
-            for (int e = offsets[u]; e < offsets[u + 1]; e++)
-                if (Before(offsets, u, neighbours[e])) { forward[slot] = neighbours[e]; forwardWeights[slot] = weights[e]; slot++; }
+            foreach (var (v, w) in new SkeletonRow(graph.ReferencesOf(u), graph.CitationsOf(u)))
+                if (Before(offsets, u, v)) { forward[slot] = v; forwardWeights[slot] = w; slot++; }
         }
 
         int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, n / 5000));
@@ -78,8 +81,7 @@ public static class Clustering
             foreach (var t in tallies) triangles += t[i];
             if (triangles == 0) continue;
             int total = graph.ReferenceCount(i) + graph.CitationCount(i);
-            int mutual = 0;
-            for (int e = offsets[i]; e < offsets[i + 1]; e++) if (weights[e] == 2) mutual++;
+            int mutual = total - (offsets[i + 1] - offsets[i]); // each mutual pair is one skeleton edge for two citations
             result[i] = triangles / (2.0 * ((double)total * (total - 1) - 2.0 * mutual));
         }
         return result;
@@ -92,27 +94,27 @@ public static class Clustering
         return du < dv || (du == dv && u < v);
     }
 
-    /// <summary>The undirected skeleton: sorted neighbours of each paper (cited or citing) with w = 1, or 2 when mutual.</summary>
-    private static (int[] Offsets, int[] Neighbours, byte[] Weights) Skeleton(CitationGraph g)
+    /// <summary>
+    /// One paper's row of the undirected skeleton, merged from its sorted references and citations: each neighbour once,
+    /// in increasing order, with w = 1, or 2 when the citation is mutual.
+    /// </summary>
+    private ref struct SkeletonRow(ReadOnlySpan<int> references, ReadOnlySpan<int> citations)
     {
-        int n = g.NodeCount;
-        var offsets = new int[n + 1];
-        for (int u = 0; u < n; u++) offsets[u + 1] = offsets[u] + MergeCount(g.ReferencesOf(u), g.CitationsOf(u));
-        var neighbours = new int[offsets[n]];
-        var weights = new byte[offsets[n]];
-        for (int u = 0; u < n; u++)
+        private readonly ReadOnlySpan<int> _a = references, _b = citations;
+        private int _i, _j;
+
+        public (int Neighbour, byte Weight) Current { get; private set; }
+
+        public readonly SkeletonRow GetEnumerator() => this;
+
+        public bool MoveNext()
         {
-            var a = g.ReferencesOf(u);
-            var b = g.CitationsOf(u);
-            int i = 0, j = 0, slot = offsets[u];
-            while (i < a.Length || j < b.Length)
-            {
-                if (j == b.Length || (i < a.Length && a[i] < b[j])) { neighbours[slot] = a[i++]; weights[slot++] = 1; }
-                else if (i == a.Length || b[j] < a[i]) { neighbours[slot] = b[j++]; weights[slot++] = 1; }
-                else { neighbours[slot] = a[i]; weights[slot++] = 2; i++; j++; }
-            }
+            if (_i == _a.Length && _j == _b.Length) return false;
+            if (_j == _b.Length || (_i < _a.Length && _a[_i] < _b[_j])) Current = (_a[_i++], 1);
+            else if (_i == _a.Length || _b[_j] < _a[_i]) Current = (_b[_j++], 1);
+            else { Current = (_a[_i], 2); _i++; _j++; }
+            return true;
         }
-        return (offsets, neighbours, weights);
     }
 
     private static int MergeCount(ReadOnlySpan<int> a, ReadOnlySpan<int> b)

@@ -119,4 +119,53 @@ public static class FieldShares
         }
         return (inf, bg, me, re);
     }
+
+    /// <summary>One paper's <see cref="SameAndOther"/> shares, with the same arithmetic.</summary>
+    public static (double Same, double Other) SameAndOtherOf(CitationGraph g, int v)
+    {
+        var citers = g.CitationsOf(v);
+        int fv = g._fieldArray[v];
+        if (citers.Length == 0 || fv < 0) return (double.NaN, double.NaN);
+        int s = 0, o = 0;
+        foreach (var u in citers)
+        {
+            int fu = g._fieldArray[u];
+            if (fu == fv) s++;
+            else if (fu >= 0) o++;
+        }
+        return ((double)s / citers.Length, (double)o / citers.Length);
+    }
+
+    /// <summary>One paper's share of references in field <paramref name="field"/>, with <see cref="ReferenceShares"/>' arithmetic (NaN without references).</summary>
+    public static double ReferenceShareOf(CitationGraph g, int v, int field)
+    {
+        var refs = g.ReferencesOf(v);
+        if (refs.Length == 0) return double.NaN;
+        double c = 0;
+        foreach (var u in refs) if (g._fieldArray[u] == field) c += 1;
+        return c * (1.0 / refs.Length);
+    }
+
+    /// <summary>One paper's share of citations from field <paramref name="field"/>, with <see cref="CitingShares"/>' arithmetic (NaN when uncited).</summary>
+    public static double CitingShareOf(CitationGraph g, int v, int field)
+    {
+        var citers = g.CitationsOf(v);
+        if (citers.Length == 0) return double.NaN;
+        double c = 0;
+        foreach (var u in citers) if (g._fieldArray[u] == field) c += 1;
+        return c / citers.Length;
+    }
+
+    /// <summary>One paper's share of annotated citations carrying <paramref name="intent"/> (NaN without annotated citations).</summary>
+    public static double IntentShareOf(CitationGraph g, int v, EdgeFlags intent)
+    {
+        int annotated = 0, hits = 0;
+        foreach (var flag in g.CitationFlagsOf(v))
+        {
+            if ((flag & EdgeFlags.Annotated) == 0) continue;
+            annotated++;
+            if ((flag & intent) != 0) hits++;
+        }
+        return annotated == 0 ? double.NaN : (double)hits / annotated;
+    }
 }

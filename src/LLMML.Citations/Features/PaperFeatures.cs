@@ -15,6 +15,11 @@ public sealed class PaperFeatures
     private readonly Dictionary<string, int> _columnIndex;
 
     internal PaperFeatures(CitationGraph graph, string[] names, double[][] columns, NewPaperContext context)
+        : this(graph, names, Array.ConvertAll(columns, FeatureColumn.Stored), context)
+    {
+    }
+
+    internal PaperFeatures(CitationGraph graph, string[] names, FeatureColumn[] columns, NewPaperContext context)
     {
         Graph = graph;
         Names = names;
@@ -29,15 +34,15 @@ public sealed class PaperFeatures
     /// <summary>Feature names, in vector order.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>Column per feature, indexed by paper.</summary>
-    internal double[][] Columns { get; }
+    /// <summary>Column per feature, indexed by paper: stored, or derived from the graph when read.</summary>
+    internal FeatureColumn[] Columns { get; }
 
     /// <summary>What a paper outside the graph needs to be scored from its references.</summary>
     internal NewPaperContext Context { get; }
 
     /// <summary>One feature for every paper (a copy).</summary>
     public double[] Column(string name) =>
-        _columnIndex.TryGetValue(name, out var i) ? (double[])Columns[i].Clone()
+        _columnIndex.TryGetValue(name, out var i) ? Columns[i].ToArray(Graph.NodeCount)
             : throw new KeyNotFoundException($"Feature '{name}' was not computed; computed: {string.Join(", ", Names)}.");
 
     /// <summary>Whether a feature was computed.</summary>
@@ -82,10 +87,11 @@ public sealed class PaperFeatures
         var frame = new DataFrame(ids, years, fields);
         for (int f = 0; f < Columns.Length; f++)
         {
-            var column = new DoubleDataFrameColumn(Names[f], Columns[f]);
+            var values = Columns[f].ToArray(n);
+            var column = new DoubleDataFrameColumn(Names[f], values);
             if (undefinedAsNull)
                 for (int i = 0; i < n; i++)
-                    if (double.IsNaN(Columns[f][i])) column[i] = null;
+                    if (double.IsNaN(values[i])) column[i] = null;
             frame.Columns.Add(column);
         }
         return frame;

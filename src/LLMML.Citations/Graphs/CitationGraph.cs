@@ -12,33 +12,47 @@ public sealed class CitationGraph
 {
     internal readonly int[] _refOffsets;   // [n+1] out-CSR: references of u are RefTargets[RefOffsets[u]..RefOffsets[u+1]], sorted
     internal readonly int[] _refTargets;   // [m]
-    internal readonly EdgeFlags[] _refFlags; // [m] aligned with RefTargets
+    internal readonly EdgeFlags[]? _refFlags; // [m] aligned with RefTargets; null when no edge carries a flag (saves a byte a reference each way)
     internal readonly int[] _citOffsets;   // [n+1] in-CSR: citations of v are CitSources[CitOffsets[v]..CitOffsets[v+1]], sorted
     internal readonly int[] _citSources;   // [m]
-    internal readonly EdgeFlags[] _citFlags; // [m] aligned with CitSources
+    internal readonly EdgeFlags[]? _citFlags; // [m] aligned with CitSources, null with _refFlags
     internal readonly int[] _yearArray;    // [n] 0 = unknown
     internal readonly int[] _fieldArray;   // [n] -1 = unknown
-    private readonly string[] _ids;
+    private readonly PaperIdTable _ids;
     private readonly string[] _fieldNames;
-    private readonly Dictionary<string, int> _index;
+    private readonly EdgeFlags[] _noFlags; // zeros, as long as the largest degree: the flag spans of an unflagged graph
 
-    internal CitationGraph(string[] ids, int[] refOffsets, int[] refTargets, EdgeFlags[] refFlags,
+    internal CitationGraph(PaperIdTable ids, int[] refOffsets, int[] refTargets, EdgeFlags[]? refFlags,
         int[] years, int[] fields, string[] fieldNames)
+        : this(ids, refOffsets, refTargets, refFlags, years, fields, fieldNames, null)
+    {
+    }
+
+    private CitationGraph(PaperIdTable ids, int[] refOffsets, int[] refTargets, EdgeFlags[]? refFlags,
+        int[] years, int[] fields, string[] fieldNames, CitationGraph? sameEdges)
     {
         _ids = ids;
         _refOffsets = refOffsets;
         _refTargets = refTargets;
-        _refFlags = refFlags;
+        _refFlags = refFlags is null || Array.TrueForAll(refFlags, f => f == EdgeFlags.None) ? null : refFlags;
         _yearArray = years;
         _fieldArray = fields;
         _fieldNames = fieldNames;
-        _index = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
-        for (int i = 0; i < ids.Length; i++) _index[ids[i]] = i;
-        (_citOffsets, _citSources, _citFlags) = Transpose(ids.Length, refOffsets, refTargets, refFlags);
+        if (sameEdges is not null)
+            (_citOffsets, _citSources, _citFlags, _noFlags) = (sameEdges._citOffsets, sameEdges._citSources, sameEdges._citFlags, sameEdges._noFlags);
+        else
+        {
+            (_citOffsets, _citSources, _citFlags) = Transpose(ids.Count, refOffsets, refTargets, _refFlags);
+            int maxDegree = 0;
+            if (_refFlags is null)
+                for (int u = 0; u < ids.Count; u++)
+                    maxDegree = Math.Max(maxDegree, Math.Max(refOffsets[u + 1] - refOffsets[u], _citOffsets[u + 1] - _citOffsets[u]));
+            _noFlags = new EdgeFlags[maxDegree];
+        }
     }
 
     /// <summary>Number of papers.</summary>
-    public int NodeCount => _ids.Length;
+    public int NodeCount => _ids.Count;
 
     /// <summary>Number of distinct citation edges (citing → cited).</summary>
     public int EdgeCount => _refTargets.Length;
@@ -50,10 +64,13 @@ public sealed class CitationGraph
     public IReadOnlyList<string> FieldNames => _fieldNames;
 
     /// <summary>True when at least one edge carries influence/intent data.</summary>
-    public bool HasEdgeAnnotations => Array.Exists(_refFlags, f => (f & EdgeFlags.Annotated) != 0);
+    public bool HasEdgeAnnotations => _refFlags is not null && Array.Exists(_refFlags, f => (f & EdgeFlags.Annotated) != 0);
+
+    /// <summary>Flags of the edge at position <paramref name="e"/> of the out-CSR.</summary>
+    internal EdgeFlags ReferenceFlag(int e) => _refFlags is null ? EdgeFlags.None : _refFlags[e];
 
     /// <summary>Index of a paper id, or -1 when unknown.</summary>
-    public int IndexOf(string paperId) => _index.TryGetValue(paperId, out var i) ? i : -1;
+    public int IndexOf(string paperId) => _ids.IndexOf(paperId);
 
     /// <summary>Papers that <paramref name="paper"/> cites (out-neighbours), sorted by index.</summary>
     public ReadOnlySpan<int> ReferencesOf(int paper) => _refTargets.AsSpan(_refOffsets[paper], _refOffsets[paper + 1] - _refOffsets[paper]);
@@ -62,10 +79,12 @@ public sealed class CitationGraph
     public ReadOnlySpan<int> CitationsOf(int paper) => _citSources.AsSpan(_citOffsets[paper], _citOffsets[paper + 1] - _citOffsets[paper]);
 
     /// <summary>Edge flags aligned with <see cref="ReferencesOf"/>.</summary>
-    public ReadOnlySpan<EdgeFlags> ReferenceFlagsOf(int paper) => _refFlags.AsSpan(_refOffsets[paper], _refOffsets[paper + 1] - _refOffsets[paper]);
+    public ReadOnlySpan<EdgeFlags> ReferenceFlagsOf(int paper) => _refFlags is null ? _noFlags.AsSpan(0, ReferenceCount(paper))
+        : _refFlags.AsSpan(_refOffsets[paper], _refOffsets[paper + 1] - _refOffsets[paper]);
 
     /// <summary>Edge flags aligned with <see cref="CitationsOf"/>.</summary>
-    public ReadOnlySpan<EdgeFlags> CitationFlagsOf(int paper) => _citFlags.AsSpan(_citOffsets[paper], _citOffsets[paper + 1] - _citOffsets[paper]);
+    public ReadOnlySpan<EdgeFlags> CitationFlagsOf(int paper) => _citFlags is null ? _noFlags.AsSpan(0, CitationCount(paper))
+        : _citFlags.AsSpan(_citOffsets[paper], _citOffsets[paper + 1] - _citOffsets[paper]);
 
     /// <summary>Out-degree: how many papers this paper cites.</summary>
     public int ReferenceCount(int paper) => _refOffsets[paper + 1] - _refOffsets[paper];
@@ -94,16 +113,22 @@ public sealed class CitationGraph
         if (fields.Length != NodeCount) throw new ArgumentException($"fields has {fields.Length} entries for {NodeCount} papers.", nameof(fields));
         foreach (var f in fields)
             if (f < -1 || f >= fieldNames.Length) throw new ArgumentException($"field index {f} is outside 0..{fieldNames.Length - 1} (or -1 for unknown).", nameof(fields));
-        return new CitationGraph(_ids, _refOffsets, _refTargets, _refFlags, _yearArray, fields, fieldNames);
+        return new CitationGraph(_ids, _refOffsets, _refTargets, _refFlags, _yearArray, fields, fieldNames, this);
     }
 
-    private static (int[] offsets, int[] sources, EdgeFlags[] flags) Transpose(int n, int[] offsets, int[] targets, EdgeFlags[] flags)
+    private static (int[] offsets, int[] sources, EdgeFlags[]? flags) Transpose(int n, int[] offsets, int[] targets, EdgeFlags[]? flags)
     {
         var inOffsets = new int[n + 1];
         foreach (var t in targets) inOffsets[t + 1]++;
         for (int i = 0; i < n; i++) inOffsets[i + 1] += inOffsets[i];
         var cursor = (int[])inOffsets.Clone();
         var sources = new int[targets.Length];
+        if (flags is null)
+        {
+            for (int u = 0; u < n; u++)
+                for (int e = offsets[u]; e < offsets[u + 1]; e++) sources[cursor[targets[e]]++] = u;
+            return (inOffsets, sources, null);
+        }
         var inFlags = new EdgeFlags[targets.Length];
         // Sources come out sorted because u is scanned in increasing order.
         for (int u = 0; u < n; u++)

@@ -2,6 +2,7 @@ using LLMML.Citations.Features;
 using LLMML.Citations.Graphs;
 using LLMML.Citations.Loading;
 using LLMML.Foundation.Persistence;
+using LLMML.Foundation.Progress;
 using Parquet;
 using Parquet.Schema;
 
@@ -35,35 +36,44 @@ public static class CitationParquet
     /// undefined, e.g. a citation share of an uncited paper).
     /// </summary>
     public static void WriteVertices(PaperFeatures features, string path, CancellationToken cancellationToken = default) =>
-        WriteVertices(features.Graph, features.Names, features.Column, path, cancellationToken);
+        WriteVertices(features.Graph, features.Names, features.Columns, path, cancellationToken);
 
     /// <summary>Writes the vertex file of a graph without features.</summary>
     public static void WriteVertices(CitationGraph graph, string path, CancellationToken cancellationToken = default) =>
-        WriteVertices(graph, [], _ => [], path, cancellationToken);
+        WriteVertices(graph, [], [], path, cancellationToken);
 
-    private static void WriteVertices(CitationGraph graph, IReadOnlyList<string> names, Func<string, double[]> column, string path, CancellationToken ct)
+    // Feature values are read a row group at a time: derived columns are computed for those rows only.
+    private static void WriteVertices(CitationGraph graph, IReadOnlyList<string> names, FeatureColumn[] columns, string path, CancellationToken ct)
     {
+        // Ids are strings even when the source gave integers: the GraphFrames hand-off joins them with the edge file's.
         var id = new DataField<string>(Id, nullable: false);
         var year = new DataField<int?>(Year);
         var field = new DataField<string>(Field, nullable: true);
         var featureFields = names.Select(n => new DataField<double?>(n)).ToArray();
         var schema = new ParquetSchema([id, year, field, .. featureFields]);
-        var columns = names.Select(column).ToArray();
         AtomicFile.Write(path, stream => Run(async () =>
         {
             await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: ct);
+            // One set of buffers for every row group and column: no per-column garbage at scale.
+            int size = Math.Min(RowGroupSize, Math.Max(1, graph.NodeCount));
+            var raw = new double[size];
+            var values = new double?[size];
+            var years = new int?[size];
+            var fieldNames = new string?[size];
+            var ids = new string[size];
             foreach (var (from, count) in Groups(graph.NodeCount))
             {
                 ct.ThrowIfCancellationRequested();
                 using var group = writer.CreateRowGroup();
-                await group.WriteAsync(id, Slice(graph.PaperIds, from, count));
-                await group.WriteAsync<int>(year, Enumerable.Range(from, count).Select(graph.YearOf).ToArray().AsMemory(), cancellationToken: ct);
-                await group.WriteAsync(field, Enumerable.Range(from, count).Select(graph.FieldNameOf).ToArray());
+                for (int i = 0; i < count; i++) { ids[i] = graph.PaperIds[from + i]; years[i] = graph.YearOf(from + i); fieldNames[i] = graph.FieldNameOf(from + i); }
+                await group.WriteAsync(id, new ArraySegment<string>(ids, 0, count));
+                await group.WriteAsync<int>(year, years.AsMemory(0, count), cancellationToken: ct);
+                await group.WriteAsync(field, new ArraySegment<string?>(fieldNames, 0, count)!);
                 for (int f = 0; f < featureFields.Length; f++)
                 {
-                    var values = new double?[count];
-                    for (int i = 0; i < count; i++) values[i] = double.IsNaN(columns[f][from + i]) ? null : columns[f][from + i];
-                    await group.WriteAsync<double>(featureFields[f], values.AsMemory(), cancellationToken: ct);
+                    columns[f].Fill(from, raw.AsSpan(0, count));
+                    for (int i = 0; i < count; i++) values[i] = double.IsNaN(raw[i]) ? null : raw[i];
+                    await group.WriteAsync<double>(featureFields[f], values.AsMemory(0, count), cancellationToken: ct);
                 }
             }
         }));
@@ -92,7 +102,7 @@ public static class CitationParquet
                     var values = new bool?[count];
                     for (int i = 0; i < count; i++)
                     {
-                        var flags = graph._refFlags[from + i];
+                        var flags = graph.ReferenceFlag(from + i);
                         values[i] = (flags & EdgeFlags.Annotated) == 0 ? null : (flags & AnnotationFlags[a]) != 0;
                     }
                     await group.WriteAsync<bool>(annotations[a], values.AsMemory(), cancellationToken: cancellationToken);
@@ -106,21 +116,23 @@ public static class CitationParquet
     /// when given, a vertex file for years and fields (and papers nobody links).
     /// </summary>
     /// <exception cref="InvalidDataException">A file is not Parquet or lacks a required column; the message names the file.</exception>
-    public static GraphLoadResult ReadGraph(string edgesPath, string? verticesPath = null, CancellationToken cancellationToken = default)
+    /// <param name="progress">Stages "load vertices", "load edges" (rows so far of all) and "build graph".</param>
+    public static GraphLoadResult ReadGraph(string edgesPath, string? verticesPath = null, CancellationToken cancellationToken = default,
+        IProgress<ProgressUpdate>? progress = null)
     {
         var builder = new CitationGraphBuilder();
         var diagnostics = new LoadDiagnostics();
-        // Integer ids (OpenAlex-scale edge lists) map to papers through this table, so no edge allocates a string.
-        var byNumber = new Dictionary<long, int>();
-        int Paper(Array column, int i)
+        // Integer ids (OpenAlex-scale edge lists) stay integers: no edge, and no paper, allocates a string.
+        int Paper(Array column, int i) => column switch
         {
-            if (column is not long?[] numbers) return ((string?[])column)[i] is { Length: > 0 } id ? builder.Paper(id) : -1;
-            if (numbers[i] is not { } number) return -1;
-            if (!byNumber.TryGetValue(number, out var index))
-                byNumber.Add(number, index = builder.Paper(number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            return index;
-        }
+            long[] numbers => builder.Paper(numbers[i]),
+            long?[] numbers => numbers[i] is { } number ? builder.Paper(number) : -1,
+            _ => ((string?[])column)[i] is { Length: > 0 } id ? builder.Paper(id) : -1,
+        };
         if (verticesPath is not null)
+        {
+            progress?.Report(new ProgressUpdate("load vertices", 0));
+            builder.EnsurePaperCapacity(checked((int)Rows(verticesPath)));
             Read(verticesPath, [Id], [Year, Field], (columns, count) =>
             {
                 var ids = Ids(columns[Id]!, verticesPath, Id);
@@ -135,12 +147,26 @@ public static class CitationParquet
                     builder.SetField(p, fields?[i]);
                 }
             }, cancellationToken);
+        }
+        // The edge count is in the footer: the edge buffers are allocated once, at their final size.
+        long edgeRows = Rows(edgesPath);
+        builder.EnsureEdgeCapacity(checked((int)Math.Min(Array.MaxLength, edgeRows)));
+        progress?.Report(new ProgressUpdate("load edges", 0, edgeRows));
         Read(edgesPath, [Source, Destination], EdgeAnnotations, (columns, count) =>
         {
             var src = Ids(columns[Source]!, edgesPath, Source);
             var dst = Ids(columns[Destination]!, edgesPath, Destination);
             var flags = EdgeAnnotations.Select(n => columns[n] as bool?[]).ToArray();
+            bool annotated = Array.Exists(flags, f => f is not null);
             builder.EnsureEdgeCapacity(builder.EdgesAdded + count);
+            progress?.Report(new ProgressUpdate("load edges", diagnostics.Records, edgeRows));
+            if (src is long[] s64 && dst is long[] d64 && !annotated)
+            {
+                // The common OpenAlex-scale case, without the per-edge type tests and annotation loop.
+                for (int i = 0; i < count; i++) builder.AddCitation(builder.Paper(s64[i]), builder.Paper(d64[i]));
+                diagnostics.Records += count;
+                return;
+            }
             for (int i = 0; i < count; i++)
             {
                 diagnostics.Records++;
@@ -152,7 +178,7 @@ public static class CitationParquet
                 builder.AddCitation(s, d, f);
             }
         }, cancellationToken);
-        byNumber = null;
+        progress?.Report(new ProgressUpdate("build graph", 0));
         var graph = builder.Build();
         diagnostics.SelfCitations = builder.SelfCitations;
         diagnostics.DuplicateEdges = builder.DuplicateEdges;
@@ -175,6 +201,8 @@ public static class CitationParquet
             foreach (var name in required)
                 if (!fields.ContainsKey(name))
                     throw new InvalidDataException($"{path}: column '{name}' is missing (has {string.Join(", ", fields.Keys)}).");
+            // Required integer columns are read into the same arrays group after group (a row group's ids are dead once handed over).
+            var buffers = new Dictionary<string, Array>(StringComparer.Ordinal);
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 ct.ThrowIfCancellationRequested();
@@ -182,18 +210,18 @@ public static class CitationParquet
                 int count = checked((int)group.RowCount);
                 var columns = new Dictionary<string, Array?>(StringComparer.Ordinal);
                 foreach (var name in required.Concat(optional))
-                    columns[name] = fields.TryGetValue(name, out var field) ? await ReadColumn(group, field, count, path, ct) : null;
+                    columns[name] = fields.TryGetValue(name, out var field) ? await ReadColumn(group, field, count, path, buffers, ct) : null;
                 onGroup(columns, count);
             }
         }
     });
 
-    private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int count, string path, CancellationToken ct)
+    private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int count, string path, Dictionary<string, Array> buffers, CancellationToken ct)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) { var v = new string?[count]; await group.ReadAsync(field, v.AsMemory()!, cancellationToken: ct); return v; }
-        if (type == typeof(long)) return await ReadValues<long>(group, field, count, ct);
-        if (type == typeof(int)) return await ReadValues<int>(group, field, count, ct);
+        if (type == typeof(long)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<long>(group, field, count, buffers, ct) : await ReadValues<long>(group, field, count, ct);
+        if (type == typeof(int)) return field.MaxDefinitionLevel == 0 ? await ReadRequired<int>(group, field, count, buffers, ct) : await ReadValues<int>(group, field, count, ct);
         if (type == typeof(bool)) return await ReadValues<bool>(group, field, count, ct);
         throw new InvalidDataException($"{path}: column '{field.Name}' is {type.Name}; expected strings, integers or booleans.");
     }
@@ -216,11 +244,41 @@ public static class CitationParquet
         return result;
     }
 
+    // A required column's values as they are: no nullable copy (ids of OpenAlex-scale edge lists).
+    private static async Task<T[]> ReadRequired<T>(ParquetRowGroupReader group, DataField field, int count, Dictionary<string, Array> buffers, CancellationToken ct) where T : struct
+    {
+        // Exactly count long: the callers read whole arrays. Row groups but the last have the same size, so this reuses.
+        if (!buffers.TryGetValue(field.Name, out var buffer) || buffer.Length != count) buffers[field.Name] = buffer = new T[count];
+        var values = (T[])buffer;
+        await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: ct);
+        return values;
+    }
+
+    // Rows of a Parquet file, from its footer.
+    private static long Rows(string path)
+    {
+        long rows = 0;
+        Run(async () =>
+        {
+            await using var stream = File.OpenRead(path);
+            ParquetReader reader;
+            try { reader = await ParquetReader.CreateAsync(stream); }
+            catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+            {
+                throw new InvalidDataException($"{path}: not a readable Parquet file: {e.Message}", e);
+            }
+            await using (reader)
+                for (int g = 0; g < reader.RowGroupCount; g++) rows += reader.RowGroups[g].RowCount;
+        });
+        return rows;
+    }
+
     // Paper ids as strings or (widened) integers.
     private static Array Ids(Array column, string path, string name) => column switch
     {
-        string?[] or long?[] => column,
+        string?[] or long?[] or long[] => column,
         int?[] i => Array.ConvertAll(i, v => (long?)v),
+        int[] i => Array.ConvertAll(i, v => (long)v),
         _ => throw new InvalidDataException($"{path}: column '{name}' should hold paper ids (strings or integers)."),
     };
 
@@ -228,15 +286,10 @@ public static class CitationParquet
     {
         long?[] l => l,
         int?[] i => Array.ConvertAll(i, v => (long?)v),
+        long[] l => Array.ConvertAll(l, v => (long?)v),
+        int[] i => Array.ConvertAll(i, v => (long?)v),
         _ => new long?[column.Length],
     };
-
-    private static string[] Slice(IReadOnlyList<string> values, int from, int count)
-    {
-        var slice = new string[count];
-        for (int i = 0; i < count; i++) slice[i] = values[from + i];
-        return slice;
-    }
 
     private static IEnumerable<(int From, int Count)> Groups(int rows)
     {

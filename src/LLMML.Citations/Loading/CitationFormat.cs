@@ -13,6 +13,8 @@ public enum CitationFormat
     OpenAlex,
     /// <summary>A Parquet edge list (<c>src</c> cites <c>dst</c>), optionally with a vertex file (<see cref="CitationLoadOptions.VerticesPath"/>); see <see cref="Interchange.CitationParquet"/>.</summary>
     Parquet,
+    /// <summary>A text edge list, one <c>citing cited</c> pair a line (igraph's <c>Read_Edgelist</c>, SNAP); see <see cref="EdgeListLoader"/>.</summary>
+    EdgeList,
 }
 
 /// <summary>How to read a citation source.</summary>

@@ -18,12 +18,13 @@ public static class CitationLoader
             CitationFormat.S2 => SemanticScholarLoader.Load(path, options, progress, cancellationToken),
             CitationFormat.S2orc => S2orcLoader.Load(path, options, progress, cancellationToken),
             CitationFormat.OpenAlex => OpenAlexLoader.Load(path, options, progress, cancellationToken),
-            CitationFormat.Parquet => Interchange.CitationParquet.ReadGraph(path, options?.VerticesPath, cancellationToken),
+            CitationFormat.Parquet => Interchange.CitationParquet.ReadGraph(path, options?.VerticesPath, cancellationToken, progress),
+            CitationFormat.EdgeList => EdgeListLoader.Load(path, progress, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown citation format."),
         };
     }
 
-    /// <summary>Parses a format name as the CLI spells it (cora, s2, s2orc, openalex, parquet).</summary>
+    /// <summary>Parses a format name as the CLI spells it (cora, s2, s2orc, openalex, parquet, edgelist).</summary>
     public static CitationFormat ParseFormat(string name) => name.ToLowerInvariant() switch
     {
         "cora" => CitationFormat.Cora,
@@ -31,7 +32,8 @@ public static class CitationLoader
         "s2orc" => CitationFormat.S2orc,
         "openalex" => CitationFormat.OpenAlex,
         "parquet" => CitationFormat.Parquet,
-        _ => throw new ArgumentException($"Unknown citation format '{name}': use cora, s2, s2orc, openalex or parquet.", nameof(name)),
+        "edgelist" => CitationFormat.EdgeList,
+        _ => throw new ArgumentException($"Unknown citation format '{name}': use cora, s2, s2orc, openalex, parquet or edgelist.", nameof(name)),
     };
 
     private static string? Sibling(string path, string name)

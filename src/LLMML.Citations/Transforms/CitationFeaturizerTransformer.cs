@@ -116,12 +116,12 @@ public sealed class CitationFeaturizerTransformer : BatchedTransformerBase, IArc
         var c = Features.Context;
         int n = g.NodeCount, f = Features.Names.Count;
         var matrix = new double[(long)f * n];
-        for (int i = 0; i < f; i++) Features.Columns[i].CopyTo(matrix, (long)i * n);
+        for (int i = 0; i < f; i++) Features.Columns[i].ToArray(n).CopyTo(matrix, (long)i * n);
         var tensors = new Dictionary<string, TensorData>
         {
             ["graph.ref_offsets"] = TensorData.FromInt32(g._refOffsets),
             ["graph.ref_targets"] = TensorData.FromInt32(g._refTargets),
-            ["graph.ref_flags"] = TensorData.FromInt32(Array.ConvertAll(g._refFlags, x => (int)x)),
+            ["graph.ref_flags"] = TensorData.FromInt32(g._refFlags is null ? new int[g.EdgeCount] : Array.ConvertAll(g._refFlags, x => (int)x)),
             ["graph.years"] = TensorData.FromInt32(g._yearArray),
             ["graph.fields"] = TensorData.FromInt32(g._fieldArray),
             ["fitted"] = TensorData.FromInt32(Array.ConvertAll(_fitted, x => x ? 1 : 0)),
@@ -167,7 +167,7 @@ public sealed class CitationFeaturizerTransformer : BatchedTransformerBase, IArc
             archive.Tensors.ContainsKey("context.authorities") ? archive.GetTensor("context.authorities", TensorDType.Float64, n).ToFloat64Array() : null,
             archive.Tensors.ContainsKey("context.cores") ? archive.GetTensor("context.cores", TensorDType.Int32, n).ToInt32Array() : null,
             archive.GetTensor("context.target_fields", TensorDType.Int32).ToInt32Array());
-        var graph = new Graphs.CitationGraph(ids, offsets, targets, flags, years, fields, fieldNames);
+        var graph = new Graphs.CitationGraph(new Graphs.PaperIdTable(ids), offsets, targets, flags, years, fields, fieldNames);
         return new CitationFeaturizerTransformer(options, new PaperFeatures(graph, names, columns, context), fitted);
     }
 }

@@ -14,7 +14,7 @@ internal static class CitationsCliOptions
 
     public static Option<string> Format() => new("--format", "-f")
     {
-        Description = "Input format: cora (cora.cites or cora.npz), s2 (Semantic Scholar Graph API JSON/JSONL), s2orc, openalex (a works file, or a snapshot folder), parquet (an edge list; see --vertices).",
+        Description = "Input format: cora (cora.cites or cora.npz), s2 (Semantic Scholar Graph API JSON/JSONL), s2orc, openalex (a works file, or a snapshot folder), parquet (an edge list; see --vertices), edgelist (text, one \"citing cited\" pair a line).",
         Required = true,
     };
 

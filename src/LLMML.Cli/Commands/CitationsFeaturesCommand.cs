@@ -73,6 +73,7 @@ internal static class CitationsFeaturesCommand
                     features = summary,
                     output = table,
                     edges = edgeFile,
+                    process = ProcessFigures(),
                 };
                 Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions
                 {
@@ -93,6 +94,13 @@ internal static class CitationsFeaturesCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    // What `bench citations --igraph` reads of this process: its peak memory and CPU so far.
+    private static object ProcessFigures()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new { peakWorkingSetMegabytes = self.PeakWorkingSet64 / 1048576.0, cpuSeconds = self.TotalProcessorTime.TotalSeconds };
     }
 
     private sealed record FeatureSummary(string Name, int Defined, double Min, double Median, double Mean, double Max);

@@ -51,6 +51,32 @@ public class HitsTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(24)]
+    public void Every_Krylov_basis_size_reaches_the_dense_singular_vectors(int basis)
+    {
+        // Larger graphs than the SVD test above, where a small basis must restart several times.
+        foreach (var seed in new[] { 11, 12 })
+        {
+            var g = TestGraphs.Random(150, 0.04, seed);
+            var a = Matrix<double>.Build.DenseOfArray(TestGraphs.Dense(g));
+            var svd = a.Svd(true);
+            var hub = svd.U.Column(0).PointwiseAbs();
+            var auth = svd.VT.Row(0).PointwiseAbs();
+            hub /= hub.Sum();
+            auth /= auth.Sum();
+            var s = Hits.Compute(g, new HitsOptions { Tolerance = 1e-12, KrylovDimension = basis });
+            for (int i = 0; i < g.NodeCount; i++)
+            {
+                s.Hubs[i].Should().BeApproximately(hub[i], 1e-8);
+                s.Authorities[i].Should().BeApproximately(auth[i], 1e-8);
+            }
+        }
+    }
+
     [Fact]
     public void Top_cora_authority_matches_networkx()
     {

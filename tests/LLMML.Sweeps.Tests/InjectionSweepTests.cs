@@ -14,24 +14,9 @@ namespace LLMML.Sweeps.Tests;
 /// <summary>The injection pipeline `llmml sweep` runs (λ × LM lr × adapter lr, exact match), on a tiny model.</summary>
 public class InjectionSweepTests
 {
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyzAW '?:\n0123456789";
+    private const string Alphabet = TinyCountRows.Alphabet;
 
-    private sealed class Row
-    {
-        public string Prompt { get; set; } = "";
-        public string Answer { get; set; } = "";
-    }
-
-    private static IDataView CountRows(MLContext ml, int count, int seed)
-    {
-        var random = new Random(seed);
-        var rows = Enumerable.Range(0, count).Select(_ =>
-        {
-            var tokens = Enumerable.Range(0, random.Next(2, 6)).Select(_ => random.Next(2) == 0 ? "x" : "y").ToArray();
-            return new Row { Prompt = CountTask.PromptFor(string.Join(" ", tokens)), Answer = tokens.Count(t => t == "x").ToString() };
-        }).ToArray();
-        return ml.Data.LoadFromEnumerable(rows);
-    }
+    private static IDataView CountRows(MLContext ml, int count, int seed) => TinyCountRows.Load(ml, count, seed);
 
     [Fact]
     public void A_sweep_over_lambda_and_learning_rates_reaches_the_trainer_and_scores_exact_match()

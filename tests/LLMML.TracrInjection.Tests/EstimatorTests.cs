@@ -10,24 +10,9 @@ namespace LLMML.TracrInjection.Tests;
 
 public class EstimatorTests
 {
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyzAW '?:\n0123456789";
+    private const string Alphabet = TinyCountRows.Alphabet;
 
-    private sealed class Row
-    {
-        public string Prompt { get; set; } = "";
-        public string Answer { get; set; } = "";
-    }
-
-    private static IDataView CountRows(MLContext ml, int count, int seed)
-    {
-        var random = new Random(seed);
-        var rows = Enumerable.Range(0, count).Select(_ =>
-        {
-            var tokens = Enumerable.Range(0, random.Next(2, 6)).Select(_ => random.Next(2) == 0 ? "x" : "y").ToArray();
-            return new Row { Prompt = CountTask.PromptFor(string.Join(" ", tokens)), Answer = tokens.Count(t => t == "x").ToString() };
-        }).ToArray();
-        return ml.Data.LoadFromEnumerable(rows);
-    }
+    private static IDataView CountRows(MLContext ml, int count, int seed) => TinyCountRows.Load(ml, count, seed);
 
     private static TracrInjectOptions Options() => new()
     {
